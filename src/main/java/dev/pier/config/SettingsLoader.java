@@ -1,0 +1,435 @@
+package dev.pier.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads {@link PierSettings} from a HOCON file on top of {@code reference.conf}. Every problem is gathered and
+ * thrown at once as a {@link ConfigException.ValidationFailed} whose problems each carry the file, the line and
+ * the key. Stateless; thread-safe.
+ */
+public final class SettingsLoader {
+
+    private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "shutdown-timeout");
+    private static final Set<String> PROXY_KEYS =
+            Set.of("connect-timeout", "request-timeout", "max-connections-per-backend", "idle-timeout", "client-threads");
+    private static final Set<String> ROUTE_PROXY_KEYS = Set.of("request-timeout");
+    private static final Set<String> HEALTH_KEYS =
+            Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
+    private static final Set<String> ROUTE_KEYS =
+            Set.of("prefix", "strip-prefix", "policy", "backends", "proxy", "health-check");
+    private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
+
+    private SettingsLoader() {
+    }
+
+    /**
+     * Loads and validates {@code file}. System properties ({@code -Dpier.server.port=9000}) override the file,
+     * which overrides {@code reference.conf}.
+     *
+     * @throws ConfigException.ValidationFailed listing every problem, each with file, line and key
+     * @throws ConfigException when the file is missing or is not valid HOCON (its message names file and line)
+     */
+    public static PierSettings load(Path file) {
+        requireNonNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException.IO(ConfigFactory.parseString("").origin(),
+                    "Pier configuration file not found: " + file.toAbsolutePath().normalize());
+        }
+        File asFile = file.toFile();
+        Config parsed = ConfigFactory.parseFile(asFile, ConfigParseOptions.defaults().setAllowMissing(false));
+        Config config = ConfigFactory.load(SettingsLoader.class.getClassLoader(), parsed);
+        return read(config, file.toString());
+    }
+
+    /** Validates an already loaded configuration (with the reference as fallback). */
+    public static PierSettings read(Config config, String source) {
+        requireNonNull(config, "config");
+        Problems problems = new Problems();
+        Config pier = config.getConfig("pier");
+        problems.unknownKeys(pier.root(), "pier", PIER_KEYS);
+
+        ServerSettings server = readServer(problems, config);
+        ProxySettings proxy = readProxy(problems, config);
+        List<RouteSettings> routes = readRoutes(problems, config, proxy);
+        problems.throwIfAny();
+        return new PierSettings(source, server, proxy, routes);
+    }
+
+    /** Every problem of {@code e} on its own line, each with its file, line and key: for logs and the console. */
+    public static String describe(ConfigException e) {
+        StringBuilder text = new StringBuilder();
+        if (e instanceof ConfigException.ValidationFailed failed) {
+            for (ConfigException.ValidationProblem problem : failed.problems()) {
+                text.append(System.lineSeparator()).append("  ").append(problem.origin().description())
+                        .append(": ").append(problem.path()).append(": ").append(problem.problem());
+            }
+        } else {
+            text.append(System.lineSeparator()).append("  ").append(e.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static ServerSettings readServer(Problems problems, Config config) {
+        problems.unknownKeys(config.getObject("pier.server"), "pier.server", SERVER_KEYS);
+        String host = problems.get(config, "pier.server.host", "pier.server.host", Config::getString);
+        Integer port = problems.get(config, "pier.server.port", "pier.server.port", Config::getInt);
+        if (port != null && (port < 0 || port > 65535)) {
+            problems.add(config, "pier.server.port", "pier.server.port", "port: " + port + " (expected: 0-65535)");
+        }
+        Duration shutdown = problems.duration(config, "pier.server.shutdown-timeout", "pier.server.shutdown-timeout",
+                false);
+        return new ServerSettings(host == null ? "" : host, port == null ? 0 : port,
+                shutdown == null ? Duration.ZERO : shutdown);
+    }
+
+    private static ProxySettings readProxy(Problems problems, Config config) {
+        problems.unknownKeys(config.getObject("pier.proxy"), "pier.proxy", PROXY_KEYS);
+        Duration connect = problems.duration(config, "pier.proxy.connect-timeout", "pier.proxy.connect-timeout", true);
+        Duration request = problems.duration(config, "pier.proxy.request-timeout", "pier.proxy.request-timeout", true);
+        Integer maxConnections = problems.atLeast(config, "pier.proxy.max-connections-per-backend",
+                "pier.proxy.max-connections-per-backend", 1);
+        Duration idle = problems.duration(config, "pier.proxy.idle-timeout", "pier.proxy.idle-timeout", true);
+        Integer threads = problems.atLeast(config, "pier.proxy.client-threads", "pier.proxy.client-threads", 4);
+        return new ProxySettings(orZero(connect), orZero(request), maxConnections == null ? 1 : maxConnections,
+                orZero(idle), threads == null ? 4 : threads);
+    }
+
+    private static List<RouteSettings> readRoutes(Problems problems, Config config, ProxySettings proxy) {
+        ConfigList list;
+        try {
+            list = config.getList("pier.routes");
+        } catch (ConfigException e) {
+            problems.add(e, "pier.routes");
+            return List.of();
+        }
+        if (list.isEmpty()) {
+            problems.add(list.origin(), "pier.routes", "no routes are configured (expected: at least one route)");
+            return List.of();
+        }
+        Config defaults = config.getConfig("pier.route-defaults");
+        Config healthDefaults = config.getConfig("pier.health-check");
+        problems.unknownKeys(healthDefaults.root(), "pier.health-check", HEALTH_KEYS);
+        List<RouteSettings> routes = new ArrayList<>();
+        Set<String> prefixes = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue value = list.get(i);
+            String path = "pier.routes[" + i + "]";
+            if (value.valueType() != ConfigValueType.OBJECT) {
+                problems.add(value.origin(), path, "a route must be an object with a prefix and backends, not "
+                        + value.valueType().name().toLowerCase(Locale.ROOT));
+                continue;
+            }
+            RouteSettings route = readRoute(problems, ((ConfigObject) value).toConfig(), path, defaults,
+                    healthDefaults, proxy);
+            if (route != null && !prefixes.add(route.prefix())) {
+                problems.add(((ConfigObject) value).toConfig(), "prefix", path + ".prefix",
+                        "duplicate prefix '" + route.prefix() + "' (each prefix may appear in one route only)");
+            }
+            if (route != null) {
+                routes.add(route);
+            }
+        }
+        return routes;
+    }
+
+    private static @Nullable RouteSettings readRoute(Problems problems, Config route, String path, Config defaults,
+                                                     Config healthDefaults, ProxySettings proxy) {
+        int before = problems.size();
+        problems.unknownKeys(route.root(), path, ROUTE_KEYS);
+        Config withDefaults = route.withFallback(defaults);
+
+        String prefix = null;
+        if (!route.hasPath("prefix")) {
+            problems.add(route.root().origin(), path + ".prefix", "missing prefix (expected: a path such as \"/api\")");
+        } else {
+            prefix = problems.get(route, "prefix", path + ".prefix", Config::getString);
+            if (prefix != null) {
+                String why = prefixProblem(prefix);
+                if (why != null) {
+                    problems.add(route, "prefix", path + ".prefix", why);
+                } else if (prefix.length() > 1 && prefix.endsWith("/")) {
+                    prefix = prefix.substring(0, prefix.length() - 1);
+                }
+            }
+        }
+        Boolean strip = problems.get(withDefaults, "strip-prefix", path + ".strip-prefix", Config::getBoolean);
+        PolicyName policy = problems.enumValue(withDefaults, "policy", path + ".policy", PolicyName.values(),
+                PolicyName::configName);
+        List<BackendSettings> backends = readBackends(problems, route, path, defaults);
+
+        Duration requestTimeout = proxy.requestTimeout();
+        if (route.hasPath("proxy")) {
+            ConfigObject routeProxy = problems.get(route, "proxy", path + ".proxy", Config::getObject);
+            if (routeProxy != null) {
+                problems.unknownKeys(routeProxy, path + ".proxy", ROUTE_PROXY_KEYS);
+                if (route.hasPath("proxy.request-timeout")) {
+                    requestTimeout = problems.duration(route, "proxy.request-timeout",
+                            path + ".proxy.request-timeout", true);
+                }
+            }
+        }
+
+        HealthCheckSettings health = readHealth(problems, route, path, healthDefaults);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health);
+    }
+
+    private static @Nullable String prefixProblem(String prefix) {
+        if (!prefix.startsWith("/")) {
+            return "prefix: '" + prefix + "' (expected: a path starting with '/')";
+        }
+        if (prefix.contains("?") || prefix.contains("#") || prefix.contains("//") || prefix.chars().anyMatch(
+                c -> c <= ' ' || c >= 0x7f)) {
+            return "prefix: '" + prefix + "' (expected: a plain path without query, fragment, spaces or '//')";
+        }
+        for (String segment : prefix.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return "prefix: '" + prefix + "' (expected: no '.' or '..' segments)";
+            }
+        }
+        if (prefix.equals("/_pier") || prefix.startsWith("/_pier/")) {
+            return "prefix: '" + prefix + "' (expected: not under /_pier, which is reserved for Pier's own endpoints)";
+        }
+        return null;
+    }
+
+    private static List<BackendSettings> readBackends(Problems problems, Config route, String path, Config defaults) {
+        if (!route.hasPath("backends")) {
+            problems.add(route.root().origin(), path + ".backends",
+                    "missing backends (expected: a list of at least one http(s)://host:port)");
+            return List.of();
+        }
+        ConfigList list = problems.get(route, "backends", path + ".backends", Config::getList);
+        if (list == null) {
+            return List.of();
+        }
+        if (list.isEmpty()) {
+            problems.add(list.origin(), path + ".backends",
+                    "a route without backends (expected: a list of at least one http(s)://host:port)");
+            return List.of();
+        }
+        int defaultWeight = defaults.getInt("weight");
+        List<BackendSettings> backends = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue value = list.get(i);
+            String at = path + ".backends[" + i + "]";
+            String url;
+            int weight = defaultWeight;
+            ConfigOrigin urlOrigin = value.origin();
+            if (value.valueType() == ConfigValueType.STRING) {
+                url = (String) value.unwrapped();
+            } else if (value.valueType() == ConfigValueType.OBJECT) {
+                Config backend = ((ConfigObject) value).toConfig();
+                problems.unknownKeys((ConfigObject) value, at, BACKEND_KEYS);
+                if (!backend.hasPath("url")) {
+                    problems.add(value.origin(), at + ".url", "missing url (expected: http(s)://host:port)");
+                    continue;
+                }
+                url = problems.get(backend, "url", at + ".url", Config::getString);
+                urlOrigin = backend.getValue("url").origin();
+                if (backend.hasPath("weight")) {
+                    Integer w = problems.atLeast(backend, "weight", at + ".weight", 1);
+                    weight = w == null ? 1 : w;
+                }
+                if (url == null) {
+                    continue;
+                }
+                at = at + ".url";
+            } else {
+                problems.add(value.origin(), at, "a backend must be a URL string or an object with url and weight");
+                continue;
+            }
+            BackendSettings backend = parseUrl(url, weight);
+            if (backend == null) {
+                problems.add(urlOrigin, at, "'" + url + "' is not a backend URL (expected: http://host:port or "
+                        + "https://host:port, with no path, query or user)");
+            } else if (!seen.add(backend.url())) {
+                problems.add(urlOrigin, at, "duplicate backend '" + backend.url() + "' in this route");
+            } else {
+                backends.add(backend);
+            }
+        }
+        return backends;
+    }
+
+    static @Nullable BackendSettings parseUrl(String url, int weight) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return null;
+        }
+        String path = uri.getRawPath();
+        if (uri.getHost() == null || uri.getPort() < 1 || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || (path != null && !path.isEmpty() && !path.equals("/"))) {
+            return null;
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new BackendSettings(scheme, host.toLowerCase(Locale.ROOT), uri.getPort(), weight);
+    }
+
+    private static HealthCheckSettings readHealth(Problems problems, Config route, String path, Config defaults) {
+        Config merged = defaults;
+        if (route.hasPath("health-check")) {
+            ConfigObject own = problems.get(route, "health-check", path + ".health-check", Config::getObject);
+            if (own != null) {
+                problems.unknownKeys(own, path + ".health-check", HEALTH_KEYS);
+                merged = own.toConfig().withFallback(defaults);
+            }
+        }
+        Config health = merged;
+        // A problem is reported at the key the user wrote: the route's own override, else the default.
+        Function<String, String> key = k -> route.hasPath("health-check." + k)
+                ? path + ".health-check." + k : "pier.health-check." + k;
+        HealthCheckKind kind = problems.enumValue(health, "kind", key.apply("kind"), HealthCheckKind.values(),
+                HealthCheckKind::configName);
+        String probePath = problems.get(health, "path", key.apply("path"), Config::getString);
+        if (probePath != null && !probePath.startsWith("/")) {
+            problems.add(health, "path", key.apply("path"), "path: '" + probePath + "' (expected: starting with '/')");
+        }
+        Duration interval = problems.duration(health, "interval", key.apply("interval"), true);
+        Duration timeout = problems.duration(health, "timeout", key.apply("timeout"), true);
+        Integer up = problems.atLeast(health, "healthy-threshold", key.apply("healthy-threshold"), 1);
+        Integer down = problems.atLeast(health, "unhealthy-threshold", key.apply("unhealthy-threshold"), 1);
+        return new HealthCheckSettings(kind == null ? HealthCheckKind.HTTP : kind, probePath == null ? "/" : probePath,
+                orZero(interval), orZero(timeout), up == null ? 1 : up, down == null ? 1 : down);
+    }
+
+    private static Duration orZero(@Nullable Duration d) {
+        return d == null ? Duration.ZERO : d;
+    }
+
+    /** Gathers problems with their origins; reads values so that a wrong type becomes a problem too. */
+    private static final class Problems {
+        private final List<ConfigException.ValidationProblem> list = new ArrayList<>();
+
+        int size() {
+            return list.size();
+        }
+
+        void add(ConfigOrigin origin, String path, String problem) {
+            list.add(new ConfigException.ValidationProblem(path, origin, problem));
+        }
+
+        void add(Config config, String key, String path, String problem) {
+            ConfigOrigin origin = config.hasPath(key) ? config.getValue(key).origin() : config.origin();
+            add(origin, path, problem);
+        }
+
+        void add(ConfigException e, String path) {
+            ConfigOrigin origin = e.origin() != null ? e.origin() : ConfigFactory.empty().origin();
+            String message = e.getMessage();
+            // The exception's message starts with the origin; the problem keeps only the explanation.
+            String originText = origin.description() + ": ";
+            if (message != null && message.startsWith(originText)) {
+                message = message.substring(originText.length());
+            }
+            add(origin, path, message == null ? e.getClass().getSimpleName() : message);
+        }
+
+        <T> @Nullable T get(Config config, String key, String path, Getter<T> getter) {
+            try {
+                return getter.get(config, key);
+            } catch (ConfigException e) {
+                add(e, path);
+                return null;
+            }
+        }
+
+        @Nullable Duration duration(Config config, String key, String path, boolean positive) {
+            Duration d = get(config, key, path, Config::getDuration);
+            if (d != null && (d.isNegative() || (positive && d.isZero()))) {
+                add(config, key, path, "duration: " + config.getValue(key).unwrapped()
+                        + (positive ? " (expected: > 0)" : " (expected: >= 0)"));
+                return null;
+            }
+            return d;
+        }
+
+        @Nullable Integer atLeast(Config config, String key, String path, int min) {
+            Integer value = get(config, key, path, Config::getInt);
+            if (value != null && value < min) {
+                add(config, key, path, key + ": " + value + " (expected: >= " + min + ")");
+                return null;
+            }
+            return value;
+        }
+
+        <E extends Enum<E>> @Nullable E enumValue(Config config, String key, String path, E[] values,
+                                                  Function<E, String> name) {
+            String text = get(config, key, path, Config::getString);
+            if (text == null) {
+                return null;
+            }
+            for (E value : values) {
+                if (name.apply(value).equals(text)) {
+                    return value;
+                }
+            }
+            add(config, key, path, "unknown " + key + " '" + text + "' (expected one of: "
+                    + Arrays.stream(values).map(name).collect(Collectors.joining(", ")) + ")");
+            return null;
+        }
+
+        void unknownKeys(ConfigObject object, String path, Set<String> known) {
+            for (String key : object.keySet()) {
+                if (!known.contains(key)) {
+                    add(object.get(key).origin(), path + "." + key, "unknown key '" + key + "' (expected one of: "
+                            + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
+                }
+            }
+        }
+
+        void throwIfAny() {
+            if (!list.isEmpty()) {
+                // A bad default under pier.health-check is seen once per route: report it once.
+                Set<String> seen = new HashSet<>();
+                List<ConfigException.ValidationProblem> distinct = list.stream()
+                        .filter(p -> seen.add(p.origin().description() + p.path() + p.problem()))
+                        .toList();
+                throw new ConfigException.ValidationFailed(distinct);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Getter<T> {
+        T get(Config config, String key);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.pier.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.pier.admin.AdminServlet;
+import dev.pier.config.ServerSettings;
+import dev.pier.proxy.PierProxyServlet;
+import dev.pier.web.PierListener;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Builds the embedded server: one Jetty connector and one servlet context carrying the same listener and
+ * servlets as {@code WEB-INF/web.xml}. Stopping the server is graceful: new connections are refused and
+ * in-flight requests get {@code pier.server.shutdown-timeout} to finish. Stateless.
+ */
+public final class PierServer {
+
+    private PierServer() {
+    }
+
+    /**
+     * Creates, but does not start, Pier on {@code server}'s address; port 0 picks a free port (see
+     * {@link ServerConnector#getLocalPort()} once started).
+     */
+    public static Server create(Path configFile, ServerSettings server) {
+        requireNonNull(configFile, "configFile");
+        requireNonNull(server, "server");
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("pier-server");
+        Server jetty = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(server.host());
+        connector.setPort(server.port());
+        jetty.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addEventListener(new PierListener(configFile));
+        ServletHolder proxy = new ServletHolder("pier-proxy", PierProxyServlet.class);
+        proxy.setInitOrder(1);
+        proxy.setAsyncSupported(true);
+        context.addServlet(proxy, "/*");
+        ServletHolder admin = new ServletHolder("pier-admin", AdminServlet.class);
+        admin.setInitOrder(1);
+        context.addServlet(admin, "/_pier/*");
+
+        jetty.setHandler(new GracefulHandler(context));
+        jetty.setStopTimeout(server.shutdownTimeout().toMillis());
+        return jetty;
+    }
+
+    /** The port the server listens on once started. */
+    public static int port(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+}

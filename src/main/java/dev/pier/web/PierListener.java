@@ -1,0 +1,62 @@
+package dev.pier.web;
+
+import com.typesafe.config.ConfigException;
+import dev.pier.config.PierSettings;
+import dev.pier.config.SettingsLoader;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of Pier, declared in {@code WEB-INF/web.xml} and registered by the embedded server alike:
+ * loads and validates the configuration, builds the {@link PierRuntime}, starts its health checks and publishes
+ * it; stops it all when the context is destroyed. Invalid configuration fails the context's start-up.
+ */
+public final class PierListener implements ServletContextListener {
+
+    private static final Logger logger = LoggerFactory.getLogger(PierListener.class);
+
+    private final @Nullable Path configFile;
+
+    /** Finds the configuration file as {@link ConfigLocation} says: the servlet-container way. */
+    public PierListener() {
+        this(null);
+    }
+
+    /** Uses {@code configFile}, as the embedded server's {@code --config} says. */
+    public PierListener(@Nullable Path configFile) {
+        this.configFile = configFile;
+    }
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Path file = configFile != null ? configFile : ConfigLocation.find(context);
+        PierSettings settings;
+        try {
+            settings = SettingsLoader.load(file);
+        } catch (ConfigException e) {
+            logger.error("Invalid Pier configuration {}:{}", file, SettingsLoader.describe(e));
+            throw new IllegalStateException("Invalid Pier configuration " + file + ":" + SettingsLoader.describe(e), e);
+        }
+        PierRuntime runtime = PierRuntime.start(file, settings);
+        context.setAttribute(PierRuntime.ATTRIBUTE, runtime);
+        logger.info("Pier started: {} route(s) from {}", settings.routes().size(), file);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        // Tomcat calls this even when contextInitialized failed: there may be nothing to stop.
+        ServletContext context = event.getServletContext();
+        PierRuntime runtime = PierRuntime.from(context);
+        if (runtime != null) {
+            context.removeAttribute(PierRuntime.ATTRIBUTE);
+            runtime.close();
+            logger.info("Pier stopped");
+        }
+    }
+}
