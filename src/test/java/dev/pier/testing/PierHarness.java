@@ -1,0 +1,109 @@
+package dev.pier.testing;
+
+import dev.pier.config.ServerSettings;
+import dev.pier.embedded.PierServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.server.Server;
+
+/**
+ * Pier on embedded Jetty for tests: written configuration, port 0, and a client that talks to it. Start it with
+ * a HOCON body (the part inside {@code pier { }}).
+ */
+public final class PierHarness implements AutoCloseable {
+
+    private final Path configFile;
+    private final Server server;
+    private final HttpClient client;
+    private final int port;
+
+    private PierHarness(Path configFile, Server server, HttpClient client) {
+        this.configFile = configFile;
+        this.server = server;
+        this.client = client;
+        this.port = PierServer.port(server);
+    }
+
+    /** Writes {@code pier { body }} to a file in {@code directory} and starts Pier on it. */
+    public static PierHarness start(Path directory, String body) {
+        try {
+            Path file = directory.resolve("pier.conf");
+            Files.writeString(file, "pier {\n" + body + "\n}\n");
+            Server server = PierServer.create(file, new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5)));
+            server.start();
+            HttpClient client = new HttpClient();
+            client.setFollowRedirects(false);
+            client.start();
+            return new PierHarness(file, server, client);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + port + pathAndQuery;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    /** A request to Pier, ready to be customized and sent. */
+    public Request request(String pathAndQuery) {
+        return client.newRequest(url(pathAndQuery)).timeout(20, TimeUnit.SECONDS);
+    }
+
+    public ContentResponse get(String pathAndQuery) {
+        try {
+            return request(pathAndQuery).send();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code raw} bytes over a new connection and returns everything Pier answers until it closes. */
+    public String raw(String raw) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.pier.testing;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A real backend for tests: Jetty on 127.0.0.1 and an ephemeral port. Answers {@code GET /health} with
+ * {@link #healthStatus}, {@code /echo...} with what it received (method, path, headers, body length and
+ * SHA-256), and anything else with its name. A request header {@code X-Test-Delay: ms} delays the answer.
+ */
+public final class TestBackend implements AutoCloseable {
+
+    private final String name;
+    private final Server server;
+    private final ServerConnector connector;
+    private final AtomicInteger healthStatus = new AtomicInteger(200);
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger probes = new AtomicInteger();
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+    private int port;
+
+    private TestBackend(String name, int port) {
+        this.name = name;
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("test-backend-" + name);
+        server = new Server(threads);
+        connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                return TestBackend.this.handle(request, response, callback);
+            }
+        });
+    }
+
+    /** Starts a backend on a free port. */
+    public static TestBackend start(String name) {
+        return start(name, 0);
+    }
+
+    /** Starts a backend on {@code port} (0: a free one); used to restart a stopped backend where it was. */
+    public static TestBackend start(String name, int port) {
+        TestBackend backend = new TestBackend(name, port);
+        try {
+            backend.server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        backend.port = backend.connector.getLocalPort();
+        return backend;
+    }
+
+    private boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (path.equals("/health")) {
+            probes.incrementAndGet();
+            response.setStatus(healthStatus.get());
+            response.write(true, null, callback);
+            return true;
+        }
+        requests.incrementAndGet();
+        paths.add(request.getHttpURI().getPathQuery());
+        String delay = request.getHeaders().get("X-Test-Delay");
+        response.getHeaders().put("X-Backend", name);
+        if (path.startsWith("/echo")) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long length = 0;
+            try (var input = Content.Source.asInputStream(request)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = input.read(buffer)) >= 0; ) {
+                    sha.update(buffer, 0, n);
+                    length += n;
+                }
+            }
+            StringBuilder body = new StringBuilder();
+            body.append("method=").append(request.getMethod()).append('\n');
+            body.append("target=").append(request.getHttpURI().getPathQuery()).append('\n');
+            body.append("length=").append(length).append('\n');
+            body.append("sha256=").append(HexFormat.of().formatHex(sha.digest())).append('\n');
+            for (HttpField field : request.getHeaders()) {
+                body.append("header.").append(field.getLowerCaseName()).append('=').append(field.getValue()).append('\n');
+            }
+            send(response, callback, body.toString());
+        } else if (delay != null) {
+            long millis = Long.parseLong(delay);
+            request.getComponents().getScheduler().schedule(() -> send(response, callback, name), millis,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            String status = request.getHeaders().get("X-Test-Status");
+            if (status != null) {
+                response.setStatus(Integer.parseInt(status));
+            }
+            send(response, callback, name);
+        }
+        return true;
+    }
+
+    private static void send(Response response, Callback callback, String body) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The status {@code GET /health} answers from now on. */
+    public void health(int status) {
+        healthStatus.set(status);
+    }
+
+    /** Requests other than health probes that reached this backend. */
+    public int requests() {
+        return requests.get();
+    }
+
+    /** Health probes that reached this backend. */
+    public int probes() {
+        return probes.get();
+    }
+
+    /** Path and query of each request other than probes, in arrival order. */
+    public List<String> paths() {
+        return List.copyOf(paths);
+    }
+
+    /** Stops the backend: its listener closes and its port refuses connections. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
