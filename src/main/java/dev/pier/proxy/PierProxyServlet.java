@@ -73,6 +73,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         if ("CONNECT".equals(request.getMethod())) {
+            // A CONNECT connection would otherwise stay open waiting for a tunnel.
+            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
             reject(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Pier does not tunnel CONNECT requests");
             return;
         }
@@ -124,17 +126,31 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         if (path.charAt(0) != '/') {
             return null;
         }
-        String canonical = URIUtil.canonicalPath(path);
+        String canonical = URIUtil.normalizePath(path);
         if (canonical == null) {
             return null;
         }
-        if (canonical.indexOf('%') >= 0) {
-            String decoded = URIUtil.decodePath(canonical);
-            if (!decoded.equals(URIUtil.canonicalPath(decoded))) {
-                return null;
-            }
+        if (canonical.indexOf('%') >= 0 && hasDotSegment(URIUtil.decodePath(canonical))) {
+            return null;
         }
         return canonical;
+    }
+
+    private static boolean hasDotSegment(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int length = end - start;
+            if ((length == 1 && path.charAt(start) == '.')
+                    || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     @Override
