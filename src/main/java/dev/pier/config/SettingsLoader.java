@@ -49,8 +49,7 @@ public final class SettingsLoader {
     }
 
     /**
-     * Loads and validates {@code file}. System properties ({@code -Dpier.server.port=9000}) override the file,
-     * which overrides {@code reference.conf}.
+     * Loads and validates {@code file} on top of {@code reference.conf}.
      *
      * @throws ConfigException.ValidationFailed listing every problem, each with file, line and key
      * @throws ConfigException when the file is missing or is not valid HOCON (its message names file and line)
@@ -63,7 +62,10 @@ public final class SettingsLoader {
         }
         File asFile = file.toFile();
         Config parsed = ConfigFactory.parseFile(asFile, ConfigParseOptions.defaults().setAllowMissing(false));
-        Config config = ConfigFactory.load(SettingsLoader.class.getClassLoader(), parsed);
+        // No system-property overrides: -Dpier.config names this very file and is not a setting.
+        // Substitutions such as ${?PORT} still resolve against the environment.
+        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
+        Config config = parsed.withFallback(reference).resolve();
         return read(config, file.toString());
     }
 
@@ -146,11 +148,7 @@ public final class SettingsLoader {
                 continue;
             }
             RouteSettings route = readRoute(problems, ((ConfigObject) value).toConfig(), path, defaults,
-                    healthDefaults, proxy);
-            if (route != null && !prefixes.add(route.prefix())) {
-                problems.add(((ConfigObject) value).toConfig(), "prefix", path + ".prefix",
-                        "duplicate prefix '" + route.prefix() + "' (each prefix may appear in one route only)");
-            }
+                    healthDefaults, proxy, prefixes);
             if (route != null) {
                 routes.add(route);
             }
@@ -159,7 +157,8 @@ public final class SettingsLoader {
     }
 
     private static @Nullable RouteSettings readRoute(Problems problems, Config route, String path, Config defaults,
-                                                     Config healthDefaults, ProxySettings proxy) {
+                                                     Config healthDefaults, ProxySettings proxy,
+                                                     Set<String> prefixes) {
         int before = problems.size();
         problems.unknownKeys(route.root(), path, ROUTE_KEYS);
         Config withDefaults = route.withFallback(defaults);
@@ -173,8 +172,14 @@ public final class SettingsLoader {
                 String why = prefixProblem(prefix);
                 if (why != null) {
                     problems.add(route, "prefix", path + ".prefix", why);
-                } else if (prefix.length() > 1 && prefix.endsWith("/")) {
-                    prefix = prefix.substring(0, prefix.length() - 1);
+                } else {
+                    if (prefix.length() > 1 && prefix.endsWith("/")) {
+                        prefix = prefix.substring(0, prefix.length() - 1);
+                    }
+                    if (!prefixes.add(prefix)) {
+                        problems.add(route, "prefix", path + ".prefix",
+                                "duplicate prefix '" + prefix + "' (each prefix may appear in one route only)");
+                    }
                 }
             }
         }

@@ -40,7 +40,11 @@ public final class PierListener implements ServletContextListener {
         try {
             settings = SettingsLoader.load(file);
         } catch (ConfigException e) {
-            logger.error("Invalid Pier configuration {}:{}", file, SettingsLoader.describe(e));
+            // One log line a problem: log appenders escape line breaks inside a message.
+            logger.error("Invalid Pier configuration {}; Pier does not start", file);
+            for (String problem : SettingsLoader.describe(e).strip().split("\\R\\s*")) {
+                logger.error("  {}", problem);
+            }
             throw new IllegalStateException("Invalid Pier configuration " + file + ":" + SettingsLoader.describe(e), e);
         }
         PierRuntime runtime = PierRuntime.start(file, settings);
