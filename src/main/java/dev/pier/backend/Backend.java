@@ -2,9 +2,12 @@ package dev.pier.backend;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * One backend instance of a route: where it is and its weight. Compared by identity, so that two routes naming
- * the same address keep separate health. Immutable.
+ * One backend instance of a route: where it is, its weight, and how many requests are in flight to it. Compared
+ * by identity, so that two routes naming the same address keep separate health and load. Thread-safe: its
+ * identity is immutable; the in-flight count is one atomic, maintained by the proxy.
  */
 public final class Backend {
 
@@ -12,6 +15,8 @@ public final class Backend {
     private final String host;
     private final int port;
     private final int weight;
+    /** Requests sent to this backend whose exchange has not completed; written by the proxy, read by policies. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param url {@code scheme://host:port} with no trailing slash
@@ -44,6 +49,21 @@ public final class Backend {
 
     public int weight() {
         return weight;
+    }
+
+    /** Requests sent to this backend whose exchange has not completed yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The proxy is sending a request to this backend; pair with exactly one {@link #requestDone()}. */
+    public void requestSent() {
+        inFlight.incrementAndGet();
+    }
+
+    /** An exchange with this backend completed or failed. */
+    public void requestDone() {
+        inFlight.decrementAndGet();
     }
 
     @Override

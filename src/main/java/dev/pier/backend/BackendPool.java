@@ -45,6 +45,15 @@ public final class BackendPool {
         return snapshot;
     }
 
+    /** The current health of {@code backend}. */
+    public Health health(Backend backend) {
+        int index = backends.indexOf(backend);
+        if (index < 0) {
+            throw new IllegalArgumentException("backend: " + backend + " (expected: one of " + backends + ")");
+        }
+        return snapshot.statuses().get(index).health();
+    }
+
     /**
      * Records that {@code backend} is now {@code health} and republishes the snapshot when that is a change.
      *

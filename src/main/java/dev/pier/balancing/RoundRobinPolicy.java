@@ -6,12 +6,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Each eligible backend in turn. Thread-safe: one atomic counter; {@link Math#floorMod} keeps the index in range
- * when the counter wraps past {@link Integer#MAX_VALUE}.
+ * Smooth weighted round robin; with equal weights, each eligible backend in turn. Thread-safe: one atomic
+ * counter indexes the schedule of the current eligible list, which is recomputed only when that list changes
+ * and published through a volatile field. {@link Math#floorMod} keeps the index in range when the counter wraps
+ * past {@link Integer#MAX_VALUE}.
  */
 final class RoundRobinPolicy implements BalancingPolicy {
 
     private final AtomicInteger counter;
+    /** The schedule of the last eligible list seen; two threads may both compute a new one, and either wins. */
+    private volatile SmoothSchedule schedule = SmoothSchedule.EMPTY;
 
     RoundRobinPolicy() {
         this(0);
@@ -23,10 +27,15 @@ final class RoundRobinPolicy implements BalancingPolicy {
 
     @Override
     public @Nullable Backend select(List<Backend> eligible, RequestInfo request) {
-        int size = eligible.size();
-        if (size == 0) {
+        if (eligible.isEmpty()) {
             return null;
         }
-        return eligible.get(Math.floorMod(counter.getAndIncrement(), size));
+        SmoothSchedule current = schedule;
+        if (current.backends != eligible) {
+            current = SmoothSchedule.of(eligible);
+            schedule = current;
+        }
+        int[] order = current.order;
+        return eligible.get(order[Math.floorMod(counter.getAndIncrement(), order.length)]);
     }
 }

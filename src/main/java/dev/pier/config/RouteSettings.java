@@ -3,9 +3,18 @@ package dev.pier.config;
 import java.time.Duration;
 import java.util.List;
 
-/** One route: a path prefix and the backends that serve it. Immutable. */
+/**
+ * One route: a path prefix, the backends that serve it, how one is chosen and how failures are handled.
+ * Immutable.
+ *
+ * @param hashKey what the consistent-hash policy hashes
+ * @param cookieName the cookie of the sticky-cookie policy
+ * @param retries how many other backends a failed request may be tried on
+ */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
-                            Duration requestTimeout, HealthCheckSettings healthCheck) {
+                            Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
+                            String cookieName, int retries, PassiveHealthSettings passiveHealth,
+                            WhenAllDown whenAllDown) {
 
     public RouteSettings {
         backends = List.copyOf(backends);

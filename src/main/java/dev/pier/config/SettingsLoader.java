@@ -42,7 +42,11 @@ public final class SettingsLoader {
     private static final Set<String> HEALTH_KEYS =
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
     private static final Set<String> ROUTE_KEYS =
-            Set.of("prefix", "strip-prefix", "policy", "backends", "proxy", "health-check");
+            Set.of("prefix", "strip-prefix", "policy", "backends", "proxy", "health-check", "hash-key", "cookie-name",
+                    "retries", "passive-health", "when-all-down");
+    private static final Set<String> ROUTE_DEFAULT_KEYS = Set.of("strip-prefix", "policy", "weight", "hash-key",
+            "cookie-name", "retries", "passive-health", "when-all-down");
+    private static final Set<String> PASSIVE_HEALTH_KEYS = Set.of("consecutive-failures", "count-5xx");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
 
     private SettingsLoader() {
@@ -135,6 +139,7 @@ public final class SettingsLoader {
             return List.of();
         }
         Config defaults = config.getConfig("pier.route-defaults");
+        problems.unknownKeys(defaults.root(), "pier.route-defaults", ROUTE_DEFAULT_KEYS);
         Config healthDefaults = config.getConfig("pier.health-check");
         problems.unknownKeys(healthDefaults.root(), "pier.health-check", HEALTH_KEYS);
         List<RouteSettings> routes = new ArrayList<>();
@@ -201,10 +206,70 @@ public final class SettingsLoader {
         }
 
         HealthCheckSettings health = readHealth(problems, route, path, healthDefaults);
+        // A problem is reported at the key the user wrote: the route's own, else the default.
+        Function<String, String> key = k -> route.hasPath(k) ? path + "." + k : "pier.route-defaults." + k;
+        HashKeySettings hashKey = readHashKey(problems, withDefaults, key.apply("hash-key"));
+        String cookieName = problems.get(withDefaults, "cookie-name", key.apply("cookie-name"), Config::getString);
+        if (cookieName != null && !isToken(cookieName)) {
+            problems.add(withDefaults, "cookie-name", key.apply("cookie-name"), "cookie-name: '" + cookieName
+                    + "' (expected: letters, digits and - _ . only)");
+        }
+        Integer retries = problems.atLeast(withDefaults, "retries", key.apply("retries"), 0);
+        PassiveHealthSettings passive = readPassiveHealth(problems, route, path, defaults);
+        WhenAllDown whenAllDown = problems.enumValue(withDefaults, "when-all-down", key.apply("when-all-down"),
+                WhenAllDown.values(), WhenAllDown::configName);
         if (problems.size() > before) {
             return null;
         }
-        return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health);
+        return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
+                retries, passive, whenAllDown);
+    }
+
+    private static @Nullable HashKeySettings readHashKey(Problems problems, Config route, String path) {
+        String text = problems.get(route, "hash-key", path, Config::getString);
+        if (text == null) {
+            return null;
+        }
+        if (text.equals("client-ip")) {
+            return new HashKeySettings(HashKeySettings.Source.CLIENT_IP, "");
+        }
+        if (text.startsWith("header:") && isToken(text.substring(7))) {
+            return new HashKeySettings(HashKeySettings.Source.HEADER, text.substring(7));
+        }
+        if (text.startsWith("cookie:") && isToken(text.substring(7))) {
+            return new HashKeySettings(HashKeySettings.Source.COOKIE, text.substring(7));
+        }
+        problems.add(route, "hash-key", path, "hash-key: '" + text
+                + "' (expected one of: \"header:<name>\", \"cookie:<name>\", \"client-ip\")");
+        return null;
+    }
+
+    private static boolean isToken(String text) {
+        return !text.isEmpty() && text.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+    }
+
+    private static @Nullable PassiveHealthSettings readPassiveHealth(Problems problems, Config route, String path,
+                                                                     Config defaults) {
+        Config merged = defaults.getConfig("passive-health");
+        problems.unknownKeys(merged.root(), "pier.route-defaults.passive-health", PASSIVE_HEALTH_KEYS);
+        if (route.hasPath("passive-health")) {
+            ConfigObject own = problems.get(route, "passive-health", path + ".passive-health", Config::getObject);
+            if (own == null) {
+                return null;
+            }
+            problems.unknownKeys(own, path + ".passive-health", PASSIVE_HEALTH_KEYS);
+            merged = own.toConfig().withFallback(merged);
+        }
+        Config passive = merged;
+        Function<String, String> key = k -> route.hasPath("passive-health." + k)
+                ? path + ".passive-health." + k : "pier.route-defaults.passive-health." + k;
+        Integer failures = problems.atLeast(passive, "consecutive-failures", key.apply("consecutive-failures"), 0);
+        Boolean count5xx = problems.get(passive, "count-5xx", key.apply("count-5xx"), Config::getBoolean);
+        if (failures == null || count5xx == null) {
+            return null;
+        }
+        return new PassiveHealthSettings(failures, count5xx);
     }
 
     private static @Nullable String prefixProblem(String prefix) {

@@ -168,6 +168,9 @@ public final class HealthChecker implements AutoCloseable {
         }
 
         private void record(ProbeResult result) {
+            // Passive health may have marked the backend down behind the tracker's back: start from what the
+            // pool publishes, so that the healthy threshold brings it back.
+            tracker.align(pool.health(backend));
             Health before = tracker.health();
             Health after = tracker.record(result.healthy());
             if (after == null) {

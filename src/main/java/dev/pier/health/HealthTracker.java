@@ -34,6 +34,14 @@ final class HealthTracker {
         this.health = initial;
     }
 
+    /** Adopts {@code published} when it differs, as when passive health marked the backend down. */
+    synchronized void align(Health published) {
+        if (health != published) {
+            health = published;
+            streak = 0;
+        }
+    }
+
     synchronized Health health() {
         return health;
     }

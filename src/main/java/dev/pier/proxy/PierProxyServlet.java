@@ -12,15 +12,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pier's proxy: Jetty's non-blocking {@link AsyncProxyServlet} whose target is a backend that the request's
@@ -29,12 +35,26 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Answers of its own: 400 for a path that escapes the root, 404 when no route matches, 503 with
  * {@code Retry-After} when every backend of the route is down, 504 when the backend is slower than the route's
- * request timeout, 502 for any other failure talking to the backend. Thread-safe, as servlets are.
+ * request timeout, 502 for any other failure talking to the backend.
+ *
+ * <p>Failover: a try that failed before any byte of the response is sent again to another backend of the route
+ * (up to the route's {@code retries}) when it never reached its backend (its headers were never written and
+ * none of the client's body was read: see {@link DeferredRequestContent}), whatever its method, or when it is
+ * an idempotent request without a body. A retry is a new proxy request built by Jetty's own steps (target,
+ * headers, forwarded headers, body, route timeout); nothing is retried once the response has started.
+ *
+ * <p>Each try holds one unit of its backend's in-flight count ({@link Attempt}), given back exactly once when
+ * the exchange completes or fails; each outcome feeds the route's passive health. Thread-safe, as servlets are.
  */
 public final class PierProxyServlet extends AsyncProxyServlet {
 
+    private static final Logger logger = LoggerFactory.getLogger(PierProxyServlet.class);
     private static final String ROUTE_ATTRIBUTE = "dev.pier.proxy.route";
     private static final String REJECTION_ATTRIBUTE = "dev.pier.proxy.rejection";
+    private static final String EXCHANGE_ATTRIBUTE = "dev.pier.proxy.exchange";
+    private static final String CONTENT_ATTRIBUTE = "dev.pier.proxy.content";
+    /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     private @Nullable PierRuntime runtime;
 
@@ -102,13 +122,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         request.setAttribute(ROUTE_ATTRIBUTE, route);
         String backendPath = route.backendPath(path);
         String query = request.getQueryString();
-        StringBuilder target = new StringBuilder(backend.url().length() + backendPath.length()
-                + (query == null ? 0 : query.length() + 1));
-        target.append(backend.url()).append(backendPath);
-        if (query != null) {
-            target.append('?').append(query);
-        }
-        return target.toString();
+        String pathAndQuery = query == null ? backendPath : backendPath + '?' + query;
+        request.setAttribute(EXCHANGE_ATTRIBUTE, new Exchange(route, backend, pathAndQuery));
+        return backend.url() + pathAndQuery;
     }
 
     /**
@@ -181,14 +197,179 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
     }
 
+    /** The client's body is read only when the backend's connection asks for it, so that a refused try can move. */
+    @Override
+    protected Request.Content proxyRequestContent(HttpServletRequest request, HttpServletResponse response,
+                                                  Request proxyRequest) {
+        DeferredRequestContent content = new DeferredRequestContent(delegate ->
+                request.getInputStream().setReadListener(newReadListener(request, response, proxyRequest, delegate)));
+        proxyRequest.attribute(CONTENT_ATTRIBUTE, content);
+        return content;
+    }
+
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                     Request proxyRequest) {
-        Route route = (Route) clientRequest.getAttribute(ROUTE_ATTRIBUTE);
-        if (route != null) {
-            proxyRequest.timeout(route.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
+        if (exchange == null) {
+            super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+            return;
         }
-        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+        proxyRequest.timeout(exchange.route.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        Attempt attempt = exchange.begin((DeferredRequestContent) proxyRequest.getAttributes().get(CONTENT_ATTRIBUTE));
+        proxyRequest.onRequestCommit(committed -> attempt.committed = true);
+        try {
+            super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+        } catch (RuntimeException | Error e) {
+            attempt.release();
+            throw e;
+        }
+    }
+
+    @Override
+    protected Response.Listener newProxyResponseListener(HttpServletRequest clientRequest,
+                                                         HttpServletResponse proxyResponse) {
+        Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
+        Attempt attempt = exchange == null ? null : exchange.current();
+        if (exchange == null || attempt == null) {
+            return super.newProxyResponseListener(clientRequest, proxyResponse);
+        }
+        return new TryListener(clientRequest, proxyResponse, exchange, attempt);
+    }
+
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
+        if (exchange != null) {
+            exchange.clientFailed = true;
+        }
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                           Response serverResponse) {
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
+        Attempt attempt = exchange == null ? null : exchange.current();
+        if (exchange != null && attempt != null) {
+            String cookie = exchange.route.policy().setCookie(attempt.backend, new ServletRequestInfo(clientRequest));
+            if (cookie != null) {
+                proxyResponse.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
+            }
+        }
+    }
+
+    /**
+     * Sends the request to another backend when the failed try allows it.
+     *
+     * @return whether another try was started (it then owns the response)
+     */
+    private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange,
+                          Attempt failed, Throwable failure) {
+        Route route = exchange.route;
+        if (exchange.retries() >= route.retries() || exchange.clientFailed || failed.responseStarted
+                || proxyResponse.isCommitted() || isTimeout(failure)) {
+            return false;
+        }
+        boolean hasBody = hasContent(clientRequest);
+        // With Expect: 100-continue Jetty feeds the body through its own continue action: never resend it.
+        boolean bodyUntouched = !failed.bodyTouched() && !(hasBody && expects100Continue(clientRequest));
+        boolean neverSent = !failed.committed && bodyUntouched;
+        boolean idempotentWithoutBody = IDEMPOTENT.contains(clientRequest.getMethod()) && !hasBody;
+        if (!neverSent && !idempotentWithoutBody) {
+            return false;
+        }
+        Backend next = route.selectOther(new ServletRequestInfo(clientRequest), exchange.tried());
+        if (next == null) {
+            return false;
+        }
+        exchange.retryOn(next);
+        route.countRetry();
+        if (logger.isDebugEnabled()) {
+            logger.debug("Try {} of {} {} on route {}: {} failed ({}{}), now {}", exchange.retries() + 1,
+                    clientRequest.getMethod(), exchange.pathAndQuery, route.prefix(), failed.backend,
+                    neverSent ? "never reached it: " : "no response: ", failure.toString(), next);
+        }
+        try {
+            Request proxyRequest = newProxyRequest(clientRequest, next.url() + exchange.pathAndQuery);
+            copyRequestHeaders(clientRequest, proxyRequest);
+            addProxyHeaders(clientRequest, proxyRequest);
+            if (hasBody) {
+                proxyRequest.body(proxyRequestContent(clientRequest, proxyResponse, proxyRequest));
+            }
+            sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+            return true;
+        } catch (RuntimeException e) {
+            logger.debug("Cannot retry on {}", next, e);
+            return false;
+        }
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Jetty's listener of one try: releases the backend's in-flight unit, reports the outcome to passive health,
+     * and hands a failure to {@link #retry} before Jetty's failure mapping sees it.
+     */
+    private final class TryListener extends ProxyResponseListener {
+        private final HttpServletRequest clientRequest;
+        private final HttpServletResponse proxyResponse;
+        private final Exchange exchange;
+        private final Attempt attempt;
+
+        TryListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange,
+                    Attempt attempt) {
+            super(clientRequest, proxyResponse);
+            this.clientRequest = clientRequest;
+            this.proxyResponse = proxyResponse;
+            this.exchange = exchange;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void onBegin(Response serverResponse) {
+            attempt.responseStarted = true;
+            super.onBegin(serverResponse);
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            attempt.release();
+            Throwable failure = result.getFailure();
+            if (!exchange.clientFailed) {
+                if (failure == null || (attempt.responseStarted && !isTimeout(failure))) {
+                    exchange.route.passiveHealth().answered(attempt.backend, result.getResponse().getStatus());
+                } else {
+                    exchange.route.passiveHealth().failed(attempt.backend, describe(failure));
+                }
+            }
+            if (failure != null && retry(clientRequest, proxyResponse, exchange, attempt, failure)) {
+                return;
+            }
+            super.onComplete(result);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "timed out";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     @Override

@@ -6,7 +6,8 @@ import dev.pier.backend.Backend;
 import dev.pier.backend.BackendPool;
 import dev.pier.balancing.BalancingPolicy;
 import dev.pier.config.BackendSettings;
-import dev.pier.config.PolicyName;
+import dev.pier.balancing.HashKey;
+import dev.pier.config.HashKeySettings;
 import dev.pier.config.RouteSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,14 +36,26 @@ public final class Router {
             for (BackendSettings backend : route.backends()) {
                 backends.add(new Backend(backend.url(), backend.host(), backend.port(), backend.weight()));
             }
-            routes.add(new Route(route, new BackendPool(backends), policy(route.policy())));
+            routes.add(new Route(route, new BackendPool(backends), policy(route)));
         }
         return new Router(routes);
     }
 
-    static BalancingPolicy policy(PolicyName name) {
-        return switch (name) {
+    static BalancingPolicy policy(RouteSettings route) {
+        return switch (route.policy()) {
             case ROUND_ROBIN -> BalancingPolicy.roundRobin();
+            case LEAST_CONNECTIONS -> BalancingPolicy.leastConnections();
+            case RANDOM_TWO_CHOICES -> BalancingPolicy.randomTwoChoices();
+            case CONSISTENT_HASH -> BalancingPolicy.consistentHash(hashKey(route.hashKey()));
+            case STICKY_COOKIE -> BalancingPolicy.stickyCookie(route.cookieName(), route.prefix());
+        };
+    }
+
+    private static HashKey hashKey(HashKeySettings key) {
+        return switch (key.source()) {
+            case HEADER -> HashKey.header(key.name());
+            case COOKIE -> HashKey.cookie(key.name());
+            case CLIENT_IP -> HashKey.clientAddress();
         };
     }
 

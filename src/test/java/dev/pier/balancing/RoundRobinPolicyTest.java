@@ -1,5 +1,6 @@
 package dev.pier.balancing;
 
+import static dev.pier.balancing.Backends.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.backend.Backend;
@@ -9,44 +10,52 @@ import org.junit.jupiter.api.Test;
 
 class RoundRobinPolicyTest {
 
-    private static final Backend A = new Backend("http://127.0.0.1:1", "127.0.0.1", 1, 1);
-    private static final Backend B = new Backend("http://127.0.0.1:2", "127.0.0.1", 2, 1);
-    private static final Backend C = new Backend("http://127.0.0.1:3", "127.0.0.1", 3, 1);
-
-    private static List<Backend> choose(BalancingPolicy policy, List<Backend> eligible, int times) {
-        List<Backend> chosen = new ArrayList<>();
-        for (int i = 0; i < times; i++) {
-            chosen.add(policy.select(eligible, RequestInfo.NONE));
+    private static List<String> picks(BalancingPolicy policy, List<Backend> eligible, int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(name(policy.select(eligible, RequestInfo.NONE)));
         }
-        return chosen;
+        return names;
     }
 
     @Test
-    void choosesEachBackendInConfiguredOrder() {
-        assertThat(choose(BalancingPolicy.roundRobin(), List.of(A, B, C), 7)).containsExactly(A, B, C, A, B, C, A);
+    void equalWeightsVisitEachBackendInTurn() {
+        assertThat(picks(BalancingPolicy.roundRobin(), Backends.of(3), 7))
+                .containsExactly("a", "b", "c", "a", "b", "c", "a");
     }
 
     @Test
-    void counterPastIntegerMaxValueNeverGivesANegativeIndex() {
+    void weightsFiveOneOneInterleaveAsNginxDoes() {
+        assertThat(picks(BalancingPolicy.roundRobin(), Backends.weighted(5, 1, 1), 14))
+                .containsExactly("a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a");
+    }
+
+    @Test
+    void weightsWithACommonDivisorGiveTheSameShares() {
+        assertThat(picks(BalancingPolicy.roundRobin(), Backends.weighted(4, 2), 6))
+                .containsExactly("a", "b", "a", "a", "b", "a");
+    }
+
+    @Test
+    void counterNearIntegerMaxValueStaysInRange() {
         RoundRobinPolicy policy = new RoundRobinPolicy(Integer.MAX_VALUE - 2);
-        // MAX-2, MAX-1, MAX, MIN, MIN+1, ... taken modulo 3 with floorMod: no exception, every backend in turn.
-        List<Backend> chosen = choose(policy, List.of(A, B, C), 9);
-        assertThat(chosen).hasSize(9).doesNotContainNull();
-        for (int i = 0; i < chosen.size(); i++) {
-            long counter = (long) Integer.MAX_VALUE - 2 + i;
-            int asInt = (int) counter; // wraps as the AtomicInteger does
-            assertThat(chosen.get(i)).isEqualTo(List.of(A, B, C).get(Math.floorMod(asInt, 3)));
+        List<Backend> eligible = Backends.of(3);
+        for (int i = 0; i < 10; i++) {
+            assertThat(policy.select(eligible, RequestInfo.NONE)).isIn(eligible);
         }
     }
 
     @Test
-    void noEligibleBackendMeansNull() {
+    void noEligibleBackendMeansNone() {
         assertThat(BalancingPolicy.roundRobin().select(List.of(), RequestInfo.NONE)).isNull();
     }
 
     @Test
-    void backendLeavingTheEligibleListIsSkipped() {
+    void aNewEligibleListIsFollowedAtOnce() {
         BalancingPolicy policy = BalancingPolicy.roundRobin();
-        assertThat(choose(policy, List.of(A, C), 4)).containsExactly(A, C, A, C);
+        List<Backend> all = Backends.of(3);
+        picks(policy, all, 2);
+        List<Backend> withoutB = List.of(all.get(0), all.get(2));
+        assertThat(picks(policy, withoutB, 4)).containsOnly("a", "c").contains("a", "c");
     }
 }

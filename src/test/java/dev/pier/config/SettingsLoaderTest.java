@@ -113,7 +113,7 @@ class SettingsLoaderTest {
                 at(6) + "pier.routes[3].prefix: duplicate prefix '/c' (each prefix may appear in one route only)",
                 at(8) + "pier.routes[4].health-check.healthy-threshold: healthy-threshold: 0 (expected: >= 1)",
                 at(8) + "pier.routes[4].health-check.kind: unknown kind 'udp' (expected one of: http, tcp)",
-                at(9) + "pier.routes[5].policy: unknown policy 'fastest' (expected one of: round-robin)",
+                at(9) + "pier.routes[5].policy: unknown policy 'fastest' (expected one of: round-robin, least-connections, random-two-choices, consistent-hash, sticky-cookie)",
                 at(10) + "pier.routes[6].proxy.request-timeout: duration: -1s (expected: > 0)",
                 at(11) + "pier.routes[7].backends[0].weight: weight: 0 (expected: >= 1)",
                 at(12) + "pier.routes[8].prefix: prefix: 'h' (expected: a path starting with '/')",

@@ -2,26 +2,27 @@ package dev.pier.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.config.BackendSettings;
-import dev.pier.config.HealthCheckKind;
-import dev.pier.config.HealthCheckSettings;
-import dev.pier.config.PolicyName;
-import dev.pier.config.RouteSettings;
-import java.time.Duration;
-import java.util.List;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.pier.config.SettingsLoader;
+
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
 
-    private static RouteSettings route(String prefix, boolean strip) {
-        return new RouteSettings(prefix, strip, PolicyName.ROUND_ROBIN,
-                List.of(new BackendSettings("http", "127.0.0.1", 1, 1)), Duration.ofSeconds(1),
-                new HealthCheckSettings(HealthCheckKind.HTTP, "/health", Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        1, 1));
+    /** Routes read as Pier reads them, from HOCON on top of reference.conf. */
+    private static Router router(String routes) {
+        Config config = ConfigFactory.parseString("pier.routes = [" + routes + "]")
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+        return Router.of(SettingsLoader.read(config, "test").routes());
     }
 
-    private final Router router = Router.of(List.of(route("/", false), route("/api/users", false),
-            route("/api/users/admin", false), route("/svc", true)));
+    private final Router router = router("""
+            { prefix = "/", backends = ["http://127.0.0.1:1"] }
+            { prefix = "/api/users", backends = ["http://127.0.0.1:1"] }
+            { prefix = "/api/users/admin", backends = ["http://127.0.0.1:1"] }
+            { prefix = "/svc", strip-prefix = true, backends = ["http://127.0.0.1:1"] }
+            """);
 
     private String prefixOf(String path) {
         Route route = router.match(path);
@@ -45,7 +46,7 @@ class RouterTest {
 
     @Test
     void noMatchWithoutACatchAllRoute() {
-        Router narrow = Router.of(List.of(route("/api", false)));
+        Router narrow = router("{ prefix = \"/api\", backends = [\"http://127.0.0.1:1\"] }");
         assertThat(narrow.match("/apix")).isNull();
         assertThat(narrow.match("/")).isNull();
     }

@@ -2,6 +2,9 @@ package dev.pier.testing;
 
 import dev.pier.config.ServerSettings;
 import dev.pier.embedded.PierServer;
+import dev.pier.routing.Route;
+import dev.pier.web.PierRuntime;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +59,27 @@ public final class PierHarness implements AutoCloseable {
 
     public Server server() {
         return server;
+    }
+
+    /** The runtime that Pier's listener published: its routes, pools and backends. */
+    public PierRuntime runtime() {
+        ServletContextHandler context = server.getDescendant(ServletContextHandler.class);
+        PierRuntime runtime = PierRuntime.from(context.getServletContext());
+        if (runtime == null) {
+            throw new IllegalStateException("Pier's runtime is not published");
+        }
+        return runtime;
+    }
+
+    /** The route with {@code prefix}. */
+    public Route route(String prefix) {
+        return runtime().router().routes().stream().filter(r -> r.prefix().equals(prefix)).findFirst()
+                .orElseThrow();
+    }
+
+    /** Waits until every backend has had its first probe. */
+    public void awaitReady() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runtime().ready());
     }
 
     public int port() {

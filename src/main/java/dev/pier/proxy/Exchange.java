@@ -1,0 +1,65 @@
+package dev.pier.proxy;
+
+import dev.pier.backend.Backend;
+import dev.pier.routing.Route;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client request on its way through Pier: its route, the backends tried so far and the current try. Tries
+ * follow one another (a retry starts from the completion of the previous try), so the fields are volatile for
+ * visibility across the threads that run them, never written concurrently.
+ */
+final class Exchange {
+
+    final Route route;
+    /** The backend path and query, appended to a backend's URL to make a target. */
+    final String pathAndQuery;
+    private volatile List<Backend> tried;
+    private volatile @Nullable Backend next;
+    private volatile @Nullable Attempt current;
+    /** Set when reading the client's request failed: nothing is retried and the backend is not blamed. */
+    volatile boolean clientFailed;
+
+    Exchange(Route route, Backend first, String pathAndQuery) {
+        this.route = route;
+        this.pathAndQuery = pathAndQuery;
+        this.tried = List.of(first);
+        this.next = first;
+    }
+
+    /** Backends tried so far, including the current one. */
+    List<Backend> tried() {
+        return tried;
+    }
+
+    /** Tries beyond the first so far. */
+    int retries() {
+        return tried.size() - 1;
+    }
+
+    /** Records that the next try goes to {@code backend}. */
+    void retryOn(Backend backend) {
+        List<Backend> more = new ArrayList<>(tried);
+        more.add(backend);
+        tried = List.copyOf(more);
+        next = backend;
+    }
+
+    /** Starts the try that {@link #retryOn} or the constructor chose; called once per try. */
+    Attempt begin(@Nullable DeferredRequestContent content) {
+        Backend backend = next;
+        if (backend == null) {
+            throw new IllegalStateException("no backend chosen for this try");
+        }
+        next = null;
+        Attempt attempt = new Attempt(backend, content);
+        current = attempt;
+        return attempt;
+    }
+
+    @Nullable Attempt current() {
+        return current;
+    }
+}
