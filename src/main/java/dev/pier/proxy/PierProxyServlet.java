@@ -56,7 +56,13 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
+    private static final String X_FORWARDED_FOR = HttpHeader.X_FORWARDED_FOR.asString();
+    private static final String FORWARDED = HttpHeader.FORWARDED.asString();
+    private static final String VIA = HttpHeader.VIA.asString();
+
     private @Nullable PierRuntime runtime;
+    /** The {@code Via} element of an HTTP/1.1 request, built once in {@link #init}. */
+    private String via11 = "1.1 pier";
 
     @Override
     public void init(ServletConfig config) throws ServletException {
@@ -68,6 +74,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
         runtime = found;
         super.init(new ProxyServletConfig(config, found.settings().proxy()));
+        via11 = "1.1 " + getViaHost();
     }
 
     private PierRuntime runtime() {
@@ -86,6 +93,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         client.setConnectTimeout(settings.connectTimeout().toMillis());
         // Pass the client's User-Agent through unchanged; add none when it sent none.
         client.setUserAgentField(null);
+        // Heap buffers for what backends send: Jetty's proxy copies every chunk of a direct buffer into a new
+        // byte[] before writing it to the client; a heap buffer's array is written as it is.
+        client.setUseInputDirectByteBuffers(false);
         return client;
     }
 
@@ -372,26 +382,29 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
+    /**
+     * Adds {@code Via}, {@code Forwarded}, {@code X-Forwarded-For} (each appended to the client's),
+     * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (Pier's own view). Replaces Jetty's version,
+     * which formats with {@link String#format} and streams on every request.
+     */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.addProxyHeaders(clientRequest, proxyRequest);
-        String forwardedFor = clientRequest.getRemoteAddr();
-        Enumeration<String> earlier = clientRequest.getHeaders("X-Forwarded-For");
-        if (earlier != null && earlier.hasMoreElements()) {
-            StringBuilder chain = new StringBuilder();
-            while (earlier.hasMoreElements()) {
-                chain.append(earlier.nextElement()).append(", ");
-            }
-            forwardedFor = chain.append(forwardedFor).toString();
-        }
-        String forwardedHost = clientRequest.getHeader(HttpHeader.HOST.asString());
-        String forwardedProto = clientRequest.getScheme();
-        String value = forwardedFor;
+        String remote = clientRequest.getRemoteAddr();
+        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
+        String scheme = clientRequest.getScheme();
+        String forwardedFor = ForwardedHeaders.append(clientRequest.getHeaders(X_FORWARDED_FOR), remote);
+        String forwarded = ForwardedHeaders.append(clientRequest.getHeaders(FORWARDED),
+                ForwardedHeaders.forwardedElement(clientRequest.getLocalAddr(), remote, host, scheme));
+        String protocol = clientRequest.getProtocol();
+        String via = ForwardedHeaders.append(clientRequest.getHeaders(VIA), "HTTP/1.1".equals(protocol)
+                ? via11 : protocol.replace("HTTP/", "") + " " + getViaHost());
         proxyRequest.headers(headers -> {
-            headers.put(HttpHeader.X_FORWARDED_FOR, value);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, forwardedProto);
-            if (forwardedHost != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, forwardedHost);
+            headers.put(HttpHeader.VIA, via);
+            headers.put(HttpHeader.FORWARDED, forwarded);
+            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
+            if (host != null) {
+                headers.put(HttpHeader.X_FORWARDED_HOST, host);
             } else {
                 headers.remove(HttpHeader.X_FORWARDED_HOST);
             }
