@@ -43,6 +43,11 @@ public final class Route {
         return pool;
     }
 
+    /** The policy, shared with the route that replaces this one on a reload when its policy is the same. */
+    public BalancingPolicy policy() {
+        return policy;
+    }
+
     public long requestTimeoutMillis() {
         return requestTimeoutMillis;
     }
