@@ -26,6 +26,7 @@ class JettyContainerIT {
             TestBackend.start("alpha"), TestBackend.start("beta"), TestBackend.start("gamma"));
     private final Server server = new Server();
     private final ContextHandlerCollection contexts = new ContextHandlerCollection();
+    private final List<WebAppContext> deployed = new java.util.ArrayList<>();
     private String base = "";
 
     @BeforeEach
@@ -41,6 +42,10 @@ class JettyContainerIT {
 
     @AfterEach
     void stopAll() throws Exception {
+        // A context added to a running server is not managed by it: undeploy each one explicitly.
+        for (WebAppContext webapp : deployed) {
+            webapp.stop();
+        }
         server.stop();
         backends.forEach(TestBackend::close);
     }
@@ -51,13 +56,15 @@ class JettyContainerIT {
         webapp.setTempDirectory(directory.resolve("work" + contextPath.replace('/', '-')
                 + System.nanoTime()).toFile());
         contexts.addHandler(webapp);
+        deployed.add(webapp);
         webapp.start();
         return webapp;
     }
 
-    private static void undeploy(ContextHandlerCollection contexts, WebAppContext webapp) throws Exception {
+    private void undeploy(WebAppContext webapp) throws Exception {
         webapp.stop();
         contexts.removeHandler(webapp);
+        deployed.remove(webapp);
         webapp.destroy();
     }
 
@@ -93,7 +100,7 @@ class JettyContainerIT {
                     .anyMatch(name -> name.startsWith("pier-proxy"))
                     .anyMatch(name -> name.startsWith("pier-health"));
 
-            undeploy(contexts, webapp);
+            undeploy(webapp);
             int finished = round;
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(

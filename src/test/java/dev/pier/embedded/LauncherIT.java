@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.testing.TestBackend;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,8 +29,9 @@ class LauncherIT {
     @TempDir
     Path directory;
 
+    private Path log;
+
     private final TestBackend backend = TestBackend.start("alpha");
-    private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
 
     @AfterEach
@@ -46,27 +44,23 @@ class LauncherIT {
 
     private Process launch(Path config) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process started = new ProcessBuilder(java, "-jar", System.getProperty("test.pier.jar"),
-                "--config", config.toString())
+        // To a file: Process.destroy() closes the pipes, and the shutdown's log lines come after it.
+        return new ProcessBuilder(java, "-jar", System.getProperty("test.pier.jar"), "--config", config.toString())
                 .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    output.add(line);
-                }
-            } catch (java.io.IOException e) {
-                output.add("(output closed: " + e + ")");
-            }
-        }, "launcher-output");
-        reader.setDaemon(true);
-        reader.start();
-        return started;
+    }
+
+    private List<String> output() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
     }
 
     private int port() {
-        for (String line : output) {
+        for (String line : output()) {
             Matcher matcher = LISTENING.matcher(line);
             if (matcher.find()) {
                 return Integer.parseInt(matcher.group(1));
@@ -77,6 +71,7 @@ class LauncherIT {
 
     @Test
     void sigtermStopsTheHealthChecksAndExitsZero() throws Exception {
+        log = directory.resolve("pier.log");
         Path config = directory.resolve("pier.conf");
         Files.writeString(config, """
                 pier {
@@ -86,7 +81,7 @@ class LauncherIT {
                 """.formatted(backend.url()));
         process = launch(config);
         await().atMost(WAIT).until(() -> port() > 0 || !process.isAlive());
-        assertThat(process.isAlive()).as("launcher output: %s", output).isTrue();
+        assertThat(process.isAlive()).as("launcher output: %s", output()).isTrue();
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<String> answer = client.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/x")).timeout(WAIT).build(),
@@ -96,19 +91,20 @@ class LauncherIT {
         process.destroy();
 
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
-        assertThat(process.exitValue()).as("launcher output: %s", output).isZero();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(output).anyMatch(line -> line.contains("Pier stopped")));
+        assertThat(process.exitValue()).as("launcher output: %s", output()).isZero();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(output()).anyMatch(line -> line.contains("Pier stopped")));
     }
 
     @Test
     void invalidConfigurationExitsTwoWithTheFileLineAndKey() throws Exception {
+        log = directory.resolve("pier.log");
         Path config = directory.resolve("pier.conf");
         Files.writeString(config, "pier {\n  routes = []\n}\n");
         process = launch(config);
 
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(output)
+        await().atMost(WAIT).untilAsserted(() -> assertThat(output())
                 .anyMatch(line -> line.contains("pier.conf: 2: pier.routes: no routes are configured")));
     }
 }
