@@ -94,6 +94,28 @@ class TomcatContainerIT {
     }
 
     @Test
+    void deployUndeployAndRedeployFiveTimesLeavesNoPierThreadBehind() throws Exception {
+        Path config = ContainerScenario.writeConfig(directory, "pier.conf", backends);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ContainerScenario.pierThreads()).isEmpty());
+        for (int round = 0; round < 5; round++) {
+            Context context = deploy("/pier", config);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ContainerScenario.get(base + "/pier/x").statusCode() == 200);
+            assertThat(ContainerScenario.pierThreads())
+                    .anyMatch(name -> name.startsWith("pier-proxy"))
+                    .anyMatch(name -> name.startsWith("pier-health"));
+
+            // Undeploy: Tomcat stops and destroys the context it removes.
+            tomcat.getHost().removeChild(context);
+
+            int finished = round;
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                    () -> assertThat(ContainerScenario.pierThreads()).as("round %d", finished).isEmpty());
+            assertThat(ContainerScenario.get(base + "/pier/x").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void postReloadSwapsInTheChangedFileInTheWar() throws Exception {
         Path config = ContainerScenario.writeConfig(directory, "pier.conf", backends.subList(0, 1));
         deploy("/pier", config);
