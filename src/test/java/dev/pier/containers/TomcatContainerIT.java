@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.core.StandardContext;
@@ -84,9 +88,34 @@ class TomcatContainerIT {
 
     @Test
     void invalidConfigurationFailsTheDeploymentAndTheContextAnswers404() throws Exception {
-        Context context = deploy("/broken", ContainerScenario.writeInvalidConfig(directory));
+        // Tomcat logs through java.util.logging: its log is where an operator finds the cause.
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger tomcatLog = Logger.getLogger("");
+        tomcatLog.addHandler(capture);
+        Context context;
+        try {
+            context = deploy("/broken", ContainerScenario.writeInvalidConfig(directory));
+        } finally {
+            tomcatLog.removeHandler(capture);
+        }
 
         assertThat(context.getState().isAvailable()).isFalse();
+        assertThat(logged).anyMatch(record -> record.getThrown() != null
+                && String.valueOf(record.getThrown().getMessage()).contains("broken.conf: 2: pier.routes[0].backends"));
         assertThat(ContainerScenario.get(base + "/broken/_pier/health").statusCode()).isEqualTo(404);
         assertThat(ContainerScenario.get(base + "/broken/x").statusCode()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(
