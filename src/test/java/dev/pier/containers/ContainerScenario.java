@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * What every container must do with the deployed WAR, over plain HTTP: round robin across three real backends, a
@@ -107,7 +108,7 @@ final class ContainerScenario {
     }
 
     private static Set<String> answeredBy(String base, int requests) {
-        return java.util.stream.IntStream.range(0, requests * 2)
+        return IntStream.range(0, requests * 2)
                 .mapToObj(i -> get(base + "/x"))
                 .filter(r -> r.statusCode() == 200)
                 .map(HttpResponse::body)

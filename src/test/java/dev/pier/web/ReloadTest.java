@@ -10,6 +10,7 @@ import dev.pier.testing.PierHarness;
 import dev.pier.testing.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +62,7 @@ class ReloadTest {
         // Write-and-rename, as editors and deployment tools do: the watcher never reads half a file.
         Path next = directory.resolve("pier.conf.next");
         Files.writeString(next, "pier {\n" + body + "\n}\n");
-        Files.move(next, pier.configFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(next, pier.configFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private ContentResponse reload() throws Exception {
@@ -68,9 +70,10 @@ class ReloadTest {
     }
 
     private PierRuntime runtime() {
-        var context = (org.eclipse.jetty.ee10.servlet.ServletContextHandler)
-                ((org.eclipse.jetty.server.handler.GracefulHandler) pier.server().getHandler()).getHandler();
-        return PierRuntime.from(context.getServletContext());
+        var context = (ServletContextHandler) ((GracefulHandler) pier.server().getHandler()).getHandler();
+        PierRuntime runtime = PierRuntime.from(context.getServletContext());
+        assertThat(runtime).isNotNull();
+        return runtime;
     }
 
     private BackendStatus status(TestBackend backend) {
