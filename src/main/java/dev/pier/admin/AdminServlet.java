@@ -3,6 +3,7 @@ package dev.pier.admin;
 import dev.pier.backend.BackendStatus;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
+import dev.pier.web.ReloadOutcome;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
@@ -11,17 +12,24 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pier's own endpoints, mapped to {@code /_pier/*}:
  * <ul>
  * <li>{@code GET /_pier/health}: 200 while Pier serves;</li>
  * <li>{@code GET /_pier/ready}: 503 until every backend has had its first probe, then 200;</li>
- * <li>{@code GET /_pier/status}: every route and backend with its health, as JSON.</li>
+ * <li>{@code GET /_pier/status}: every route and backend with its health, as JSON;</li>
+ * <li>{@code POST /_pier/reload}: reads the configuration file again and swaps it in when valid (200), else
+ * answers 422 with every problem, each with its file, line and key, and keeps the running configuration.</li>
  * </ul>
- * Thread-safe.
+ * The read-only endpoints are open; {@code POST /_pier/reload} answers 403 unless {@link AdminAccess} allows
+ * the client. Thread-safe.
  */
 public final class AdminServlet extends HttpServlet {
+
+    private static final Logger logger = LoggerFactory.getLogger(AdminServlet.class);
 
     private @Nullable PierRuntime runtime;
 
@@ -49,6 +57,31 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PierRuntime pier = runtime;
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        if (!path.equals("/reload") || pier == null) {
+            send(response, 404, "text/plain", "Unknown Pier endpoint; try POST /_pier/reload\n");
+            return;
+        }
+        // The access rules of the running configuration, read once.
+        AdminAccess access = new AdminAccess(pier.settings().admin());
+        if (!access.allows(request.getRemoteAddr(), request.getHeader("Authorization"))) {
+            logger.warn("Refused {} {} from {}: not loopback, not in pier.admin.allow, no valid bearer token",
+                    request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+            send(response, 403, "text/plain", "Forbidden: this endpoint answers loopback clients, the addresses in "
+                    + "pier.admin.allow and clients presenting pier.admin.token as a bearer token\n");
+            return;
+        }
+        ReloadOutcome outcome = pier.reload();
+        if (outcome.applied()) {
+            send(response, 200, "text/plain", "reloaded: " + outcome.message() + "\n");
+        } else {
+            send(response, 422, "text/plain", outcome.message() + "\nStill serving the previous configuration.\n");
+        }
+    }
+
     private static String status(@Nullable PierRuntime pier) {
         StringBuilder json = new StringBuilder(256).append("{\"ready\":").append(pier != null && pier.ready())
                 .append(",\"routes\":[");
@@ -71,7 +104,13 @@ public final class AdminServlet extends HttpServlet {
                 separator = ",";
             }
         }
-        return json.append("]}\n").toString();
+        json.append(']');
+        if (pier != null) {
+            json.append(",\"reloads\":{\"applied\":").append(pier.reloadsApplied())
+                    .append(",\"rejected\":").append(pier.reloadsRejected())
+                    .append(",\"lastRejection\":").append(quote(pier.lastRejection())).append('}');
+        }
+        return json.append("}\n").toString();
     }
 
     static String quote(String text) {

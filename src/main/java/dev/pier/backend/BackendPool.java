@@ -35,6 +35,28 @@ public final class BackendPool {
         this.snapshot = Snapshot.of(statuses);
     }
 
+    /**
+     * A pool for a reloaded route: each backend that {@code previous} holds too (the same instance) keeps its
+     * status, reason and since; the others start unknown.
+     */
+    public static BackendPool carryingOver(List<Backend> backends, BackendPool previous) {
+        requireNonNull(previous, "previous");
+        BackendPool pool = new BackendPool(backends, previous.clock);
+        List<BackendStatus> statuses = new ArrayList<>(pool.backends.size());
+        List<BackendStatus> before = previous.snapshot().statuses();
+        for (BackendStatus fresh : pool.snapshot.statuses()) {
+            BackendStatus kept = fresh;
+            for (BackendStatus old : before) {
+                if (old.backend() == fresh.backend()) {
+                    kept = old;
+                }
+            }
+            statuses.add(kept);
+        }
+        pool.snapshot = Snapshot.of(statuses);
+        return pool;
+    }
+
     /** Every backend of the route, in configured order. */
     public List<Backend> backends() {
         return backends;

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param source where it was read from, for logs
  */
-public record PierSettings(String source, ServerSettings server, ProxySettings proxy, List<RouteSettings> routes) {
+public record PierSettings(String source, ServerSettings server, ProxySettings proxy, List<RouteSettings> routes,
+                          AdminSettings admin) {
 
     public PierSettings {
         routes = List.copyOf(routes);

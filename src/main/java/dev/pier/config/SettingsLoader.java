@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SettingsLoader {
 
-    private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults");
+    private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults", "admin");
+    private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
     private static final Set<String> SERVER_KEYS = Set.of("host", "port", "shutdown-timeout");
     private static final Set<String> PROXY_KEYS =
             Set.of("connect-timeout", "request-timeout", "max-connections-per-backend", "idle-timeout", "client-threads");
@@ -53,7 +54,8 @@ public final class SettingsLoader {
     }
 
     /**
-     * Loads and validates {@code file} on top of {@code reference.conf}.
+     * Loads and validates {@code file}. System properties ({@code -Dpier.server.port=9000}) override the file,
+     * which overrides {@code reference.conf}; {@code -Dpier.config}, which names the file, is not read as a key.
      *
      * @throws ConfigException.ValidationFailed listing every problem, each with file, line and key
      * @throws ConfigException when the file is missing or is not valid HOCON (its message names file and line)
@@ -66,10 +68,10 @@ public final class SettingsLoader {
         }
         File asFile = file.toFile();
         Config parsed = ConfigFactory.parseFile(asFile, ConfigParseOptions.defaults().setAllowMissing(false));
-        // No system-property overrides: -Dpier.config names this very file and is not a setting.
-        // Substitutions such as ${?PORT} still resolve against the environment.
-        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
-        Config config = parsed.withFallback(reference).resolve();
+        ClassLoader loader = SettingsLoader.class.getClassLoader();
+        // -Dpier.config names the file (see ConfigLocation); it is not a key of the configuration.
+        Config overrides = ConfigFactory.defaultOverrides(loader).withoutPath("pier.config");
+        Config config = overrides.withFallback(parsed).withFallback(ConfigFactory.defaultReference(loader)).resolve();
         return read(config, file.toString());
     }
 
@@ -83,8 +85,9 @@ public final class SettingsLoader {
         ServerSettings server = readServer(problems, config);
         ProxySettings proxy = readProxy(problems, config);
         List<RouteSettings> routes = readRoutes(problems, config, proxy);
+        AdminSettings admin = readAdmin(problems, config);
         problems.throwIfAny();
-        return new PierSettings(source, server, proxy, routes);
+        return new PierSettings(source, server, proxy, routes, admin);
     }
 
     /** Every problem of {@code e} on its own line, each with its file, line and key: for logs and the console. */
@@ -112,6 +115,31 @@ public final class SettingsLoader {
                 false);
         return new ServerSettings(host == null ? "" : host, port == null ? 0 : port,
                 shutdown == null ? Duration.ZERO : shutdown);
+    }
+
+    private static AdminSettings readAdmin(Problems problems, Config config) {
+        problems.unknownKeys(config.getObject("pier.admin"), "pier.admin", ADMIN_KEYS);
+        List<String> allow = new ArrayList<>();
+        ConfigList list = problems.get(config, "pier.admin.allow", "pier.admin.allow", Config::getList);
+        if (list != null) {
+            for (int i = 0; i < list.size(); i++) {
+                ConfigValue value = list.get(i);
+                String entry = value.valueType() == ConfigValueType.STRING ? ((String) value.unwrapped()).trim() : "";
+                if (!AddressBlock.valid(entry)) {
+                    problems.add(value.origin(), "pier.admin.allow[" + i + "]", "'" + value.unwrapped()
+                            + "' is not a client address (expected: an IP address such as 10.0.0.7 or a CIDR block "
+                            + "such as 10.0.0.0/8)");
+                } else {
+                    allow.add(entry);
+                }
+            }
+        }
+        String token = problems.get(config, "pier.admin.token", "pier.admin.token", Config::getString);
+        if (token != null && !token.isEmpty() && (token.length() < 16 || token.chars().anyMatch(c -> c <= ' '))) {
+            problems.add(config, "pier.admin.token", "pier.admin.token",
+                    "token: too weak or not printable (expected: \"\" for none, or at least 16 characters without spaces)");
+        }
+        return new AdminSettings(allow, token == null ? "" : token);
     }
 
     private static ProxySettings readProxy(Problems problems, Config config) {

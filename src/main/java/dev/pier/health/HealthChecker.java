@@ -7,8 +7,11 @@ import dev.pier.backend.BackendPool;
 import dev.pier.backend.Health;
 import dev.pier.config.HealthCheckKind;
 import dev.pier.config.HealthCheckSettings;
-import java.util.ArrayList;
+import dev.pier.backend.BackendStatus;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,20 +74,51 @@ public final class HealthChecker implements AutoCloseable {
      * @return a handle that stops these probes
      */
     public Watch watch(String label, BackendPool pool, HealthCheckSettings settings) {
+        return rewatch(null, label, pool, settings);
+    }
+
+    /**
+     * Moves the probes of a reloaded route to its new {@code pool}. A backend of {@code pool} that
+     * {@code previous} already probes (the same instance, with the same settings) keeps its check: its schedule,
+     * its streak and its health go on, and no extra probe is sent. Other backends of {@code pool} are probed at
+     * once, starting from the health {@code pool} gives them. The probes of {@code previous} that are not carried
+     * over stop.
+     *
+     * @param previous the route's watch before the reload, or null for a new route
+     * @return the watch of {@code pool}; {@code previous} must no longer be used
+     */
+    public Watch rewatch(@Nullable Watch previous, String label, BackendPool pool, HealthCheckSettings settings) {
         requireNonNull(label, "label");
         requireNonNull(pool, "pool");
         requireNonNull(settings, "settings");
         Probe probe = settings.kind() == HealthCheckKind.TCP
                 ? new TcpProbe(tcpExecutor, settings.timeout())
                 : new HttpProbe(httpClient, settings.path(), settings.timeout());
-        List<ScheduledFuture<?>> tasks = new ArrayList<>();
-        for (Backend backend : pool.backends()) {
+        Map<Backend, Scheduled> checks = new LinkedHashMap<>();
+        List<BackendStatus> statuses = pool.snapshot().statuses();
+        for (int i = 0; i < pool.backends().size(); i++) {
+            Backend backend = pool.backends().get(i);
+            Scheduled kept = previous != null && previous.settings.equals(settings)
+                    ? previous.checks.get(backend) : null;
+            if (kept != null) {
+                kept.check.moveTo(label, pool);
+                checks.put(backend, kept);
+                continue;
+            }
             Check check = new Check(label, pool, backend, probe,
                     new HealthTracker(settings.healthyThreshold(), settings.unhealthyThreshold(),
-                            pool.snapshot().statuses().get(pool.backends().indexOf(backend)).health()));
-            tasks.add(scheduler.scheduleAtFixedRate(check, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS));
+                            statuses.get(i).health()));
+            checks.put(backend, new Scheduled(check,
+                    scheduler.scheduleAtFixedRate(check, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS)));
         }
-        return new Watch(tasks);
+        if (previous != null) {
+            previous.checks.forEach((backend, scheduled) -> {
+                if (checks.get(backend) != scheduled) {
+                    scheduled.future.cancel(false);
+                }
+            });
+        }
+        return new Watch(settings, checks);
     }
 
     @Override
@@ -114,23 +149,30 @@ public final class HealthChecker implements AutoCloseable {
         };
     }
 
-    /** The probes of one route's backends; {@link #cancel()} stops them. Thread-safe. */
+    /** The probes of one route's backends; {@link #cancel()} stops them. Thread-safe: immutable. */
     public static final class Watch {
-        private final List<ScheduledFuture<?>> tasks;
+        private final HealthCheckSettings settings;
+        private final Map<Backend, Scheduled> checks;
 
-        Watch(List<ScheduledFuture<?>> tasks) {
-            this.tasks = List.copyOf(tasks);
+        Watch(HealthCheckSettings settings, Map<Backend, Scheduled> checks) {
+            this.settings = settings;
+            this.checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
         }
 
         public void cancel() {
-            tasks.forEach(task -> task.cancel(false));
+            checks.values().forEach(scheduled -> scheduled.future.cancel(false));
         }
+    }
+
+    /** A check and its place on the scheduler. Immutable. */
+    private record Scheduled(Check check, ScheduledFuture<?> future) {
     }
 
     /** One backend's recurring check. Runs on the scheduler; completes on a probe's thread. */
     private static final class Check implements Runnable {
-        private final String label;
-        private final BackendPool pool;
+        /** Replaced when a reload carries this check over to the route's new pool. */
+        private volatile String label;
+        private volatile BackendPool pool;
         private final Backend backend;
         private final Probe probe;
         private final HealthTracker tracker;
@@ -143,6 +185,19 @@ public final class HealthChecker implements AutoCloseable {
             this.backend = backend;
             this.probe = probe;
             this.tracker = tracker;
+        }
+
+        /**
+         * Publishes further outcomes to {@code newPool}, then brings it up to date with the tracker: an outcome
+         * recorded meanwhile reached the old pool, and the tracker, not any pool, is the authority.
+         */
+        void moveTo(String newLabel, BackendPool newPool) {
+            label = newLabel;
+            pool = newPool;
+            Health health = tracker.health();
+            if (health != Health.UNKNOWN) {
+                newPool.update(backend, health, "kept across a configuration reload");
+            }
         }
 
         @Override
@@ -173,6 +228,9 @@ public final class HealthChecker implements AutoCloseable {
             tracker.align(pool.health(backend));
             Health before = tracker.health();
             Health after = tracker.record(result.healthy());
+            // Read after the tracker changed: see moveTo.
+            BackendPool pool = this.pool;
+            String label = this.label;
             if (after == null) {
                 logger.debug("Backend {} of route {} probed: {}", backend, label, result.reason());
                 return;

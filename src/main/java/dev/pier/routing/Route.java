@@ -53,10 +53,6 @@ public final class Route {
         this.retries = settings.retries();
     }
 
-    public BalancingPolicy policy() {
-        return policy;
-    }
-
     public PassiveHealth passiveHealth() {
         return passiveHealth;
     }
@@ -86,6 +82,11 @@ public final class Route {
 
     public BackendPool pool() {
         return pool;
+    }
+
+    /** The policy, shared with the route that replaces this one on a reload when its policy is the same. */
+    public BalancingPolicy policy() {
+        return policy;
     }
 
     public long requestTimeoutMillis() {

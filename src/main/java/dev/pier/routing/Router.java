@@ -41,6 +41,53 @@ public final class Router {
         return new Router(routes);
     }
 
+    /**
+     * Builds the routes of reloaded settings, carrying over from {@code previous} what a reload must not reset. A
+     * backend is the same across a reload when its route has the same prefix and it has the same URL and weight:
+     * then the same {@link Backend} instance is reused and keeps its health (see
+     * {@link BackendPool#carryingOver}). A route with the same prefix and policy keeps its policy instance, and
+     * so its counters.
+     */
+    public static Router of(List<RouteSettings> settings, Router previous) {
+        requireNonNull(previous, "previous");
+        List<Route> routes = new ArrayList<>(settings.size());
+        for (RouteSettings route : settings) {
+            Route old = previous.byPrefix(route.prefix());
+            List<Backend> backends = new ArrayList<>(route.backends().size());
+            for (BackendSettings backend : route.backends()) {
+                Backend same = old == null ? null : find(old.pool().backends(), backend);
+                backends.add(same != null ? same
+                        : new Backend(backend.url(), backend.host(), backend.port(), backend.weight()));
+            }
+            BackendPool pool = old == null ? new BackendPool(backends) : BackendPool.carryingOver(backends, old.pool());
+            boolean samePolicy = old != null && old.settings().policy() == route.policy()
+                    && old.settings().hashKey().equals(route.hashKey())
+                    && old.settings().cookieName().equals(route.cookieName());
+            BalancingPolicy policy = samePolicy ? old.policy() : policy(route);
+            routes.add(new Route(route, pool, policy));
+        }
+        return new Router(routes);
+    }
+
+    private static @Nullable Backend find(List<Backend> backends, BackendSettings wanted) {
+        for (Backend backend : backends) {
+            if (backend.url().equals(wanted.url()) && backend.weight() == wanted.weight()) {
+                return backend;
+            }
+        }
+        return null;
+    }
+
+    /** The route whose prefix is exactly {@code prefix}, or null. */
+    public @Nullable Route byPrefix(String prefix) {
+        for (Route route : routes) {
+            if (route.prefix().equals(prefix)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
     static BalancingPolicy policy(RouteSettings route) {
         return switch (route.policy()) {
             case ROUND_ROBIN -> BalancingPolicy.roundRobin();

@@ -21,15 +21,24 @@ public final class PierListener implements ServletContextListener {
     private static final Logger logger = LoggerFactory.getLogger(PierListener.class);
 
     private final @Nullable Path configFile;
+    private final boolean watchConfigFile;
 
-    /** Finds the configuration file as {@link ConfigLocation} says: the servlet-container way. */
+    /**
+     * Finds the configuration file as {@link ConfigLocation} says: the servlet-container way. The file is read
+     * again on {@code POST /_pier/reload}.
+     */
     public PierListener() {
-        this(null);
+        this.configFile = null;
+        this.watchConfigFile = false;
     }
 
-    /** Uses {@code configFile}, as the embedded server's {@code --config} says. */
-    public PierListener(@Nullable Path configFile) {
+    /**
+     * Uses {@code configFile}, as the embedded server's {@code --config} says, and reloads it when it changes on
+     * disk as well as on {@code POST /_pier/reload}.
+     */
+    public PierListener(Path configFile) {
         this.configFile = configFile;
+        this.watchConfigFile = true;
     }
 
     @Override
@@ -48,6 +57,15 @@ public final class PierListener implements ServletContextListener {
             throw new IllegalStateException("Invalid Pier configuration " + file + ":" + SettingsLoader.describe(e), e);
         }
         PierRuntime runtime = PierRuntime.start(file, settings);
+        if (watchConfigFile) {
+            try {
+                runtime.watchConfigFile();
+            } catch (RuntimeException e) {
+                // Jetty will not call contextDestroyed after a failed start: stop what was started.
+                runtime.close();
+                throw e;
+            }
+        }
         context.setAttribute(PierRuntime.ATTRIBUTE, runtime);
         logger.info("Pier started: {} route(s) from {}", settings.routes().size(), file);
     }

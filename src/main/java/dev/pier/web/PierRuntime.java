@@ -2,28 +2,47 @@ package dev.pier.web;
 
 import static java.util.Objects.requireNonNull;
 
+import com.typesafe.config.ConfigException;
 import dev.pier.config.PierSettings;
+import dev.pier.config.SettingsLoader;
 import dev.pier.health.HealthChecker;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a running Pier holds: its settings, its routes and the health checks that keep them current.
  * Built by {@link PierListener}, published under {@link #ATTRIBUTE} in the servlet context, looked up by the
- * servlets. Thread-safe: the router is an immutable snapshot read through a volatile field.
+ * servlets. Thread-safe: settings, routes and their probes form one immutable {@link State}, read through a
+ * volatile field by request threads and replaced as a whole by {@link #reload()}, which is serialized by
+ * {@code this}. A request reads the state once, so it sees the old routes or the new ones, never a mix.
  */
 public final class PierRuntime implements AutoCloseable {
 
     /** The servlet-context attribute under which the listener publishes the runtime. */
     public static final String ATTRIBUTE = PierRuntime.class.getName();
 
+    private static final Logger logger = LoggerFactory.getLogger(PierRuntime.class);
+
     private final Path configFile;
     private final HealthChecker healthChecker;
-    /** Replaced as a whole; request threads read it once per request. */
+    /** Replaced as a whole, under {@code this}; request threads read it once per request. */
     private volatile State state;
+    /** Guarded by {@code this}. */
+    private boolean closed;
+    private final AtomicLong reloadsApplied = new AtomicLong();
+    private final AtomicLong reloadsRejected = new AtomicLong();
+    /** The problems of the last rejected reload, or empty; cleared by an applied one. */
+    private volatile String lastRejection = "";
+    /** Guarded by {@code this}. */
+    private @Nullable ConfigWatcher watcher;
 
     private PierRuntime(Path configFile, HealthChecker healthChecker, State state) {
         this.configFile = configFile;
@@ -38,10 +57,11 @@ public final class PierRuntime implements AutoCloseable {
         HealthChecker checker = new HealthChecker();
         try {
             Router router = Router.of(settings.routes());
+            Map<String, HealthChecker.Watch> watches = new HashMap<>();
             for (Route route : router.routes()) {
-                checker.watch(route.prefix(), route.pool(), route.settings().healthCheck());
+                watches.put(route.prefix(), checker.watch(route.prefix(), route.pool(), route.settings().healthCheck()));
             }
-            return new PierRuntime(configFile, checker, new State(settings, router));
+            return new PierRuntime(configFile, checker, new State(settings, router, watches));
         } catch (RuntimeException e) {
             checker.close();
             throw e;
@@ -75,12 +95,112 @@ public final class PierRuntime implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Reads the configuration file again and, once it is valid, swaps it in: see {@link Router#of(java.util.List,
+     * Router)} for what a backend keeps. Kept backends keep their probes and schedule; new ones are probed at once;
+     * removed ones get no new request (their in-flight requests complete) and their probes stop. Keys that shape
+     * the proxy's HTTP client or the server ({@code pier.proxy} but {@code request-timeout}, {@code pier.server})
+     * take effect at the next start.
+     *
+     * @return what happened; when the file is invalid, its problems, and the running configuration is untouched
+     */
+    public synchronized ReloadOutcome reload() {
+        if (closed) {
+            throw new IllegalStateException("Pier is stopped");
+        }
+        PierSettings settings;
+        try {
+            settings = SettingsLoader.load(configFile);
+        } catch (ConfigException e) {
+            String problems = SettingsLoader.describe(e);
+            logger.error("Pier configuration {} is invalid; still serving the previous one:{}", configFile, problems);
+            reloadsRejected.incrementAndGet();
+            lastRejection = problems.strip();
+            return new ReloadOutcome(false, "Invalid Pier configuration " + configFile + ":" + problems);
+        }
+        State before = state;
+        Router router = Router.of(settings.routes(), before.router());
+        Map<String, HealthChecker.Watch> watches = new HashMap<>();
+        int kept = 0;
+        int added = 0;
+        for (Route route : router.routes()) {
+            Route old = before.router().byPrefix(route.prefix());
+            for (var backend : route.pool().backends()) {
+                if (old != null && old.pool().backends().contains(backend)) {
+                    kept++;
+                } else {
+                    added++;
+                }
+            }
+            watches.put(route.prefix(), healthChecker.rewatch(before.watches().get(route.prefix()), route.prefix(),
+                    route.pool(), route.settings().healthCheck()));
+        }
+        before.watches().forEach((prefix, watch) -> {
+            if (!watches.containsKey(prefix)) {
+                watch.cancel();
+            }
+        });
+        int total = 0;
+        for (Route route : before.router().routes()) {
+            total += route.pool().backends().size();
+        }
+        state = new State(settings, router, watches);
+        if (!settings.server().equals(before.settings().server())
+                || !settings.proxy().withRequestTimeout(before.settings().proxy().requestTimeout())
+                .equals(before.settings().proxy())) {
+            logger.warn("Pier configuration reloaded, but pier.server and pier.proxy (other than request-timeout) "
+                    + "changes take effect only at the next start");
+        }
+        String summary = String.format("%d route(s); backends: %d kept, %d added, %d removed",
+                router.routes().size(), kept, added, total - kept);
+        logger.info("Pier configuration reloaded from {}: {}", configFile, summary);
+        reloadsApplied.incrementAndGet();
+        lastRejection = "";
+        return new ReloadOutcome(true, summary);
+    }
+
+    /** Reloads applied since start. */
+    public long reloadsApplied() {
+        return reloadsApplied.get();
+    }
+
+    /** Reloads rejected since start because the file was invalid. */
+    public long reloadsRejected() {
+        return reloadsRejected.get();
+    }
+
+    /** Why the last reload was rejected, each problem with its file, line and key; empty once one applies. */
+    public String lastRejection() {
+        return lastRejection;
+    }
+
+    /** Reloads whenever the configuration file changes on disk, until {@link #close()}. */
+    synchronized void watchConfigFile() {
+        if (!closed && watcher == null) {
+            watcher = ConfigWatcher.start(this);
+        }
+    }
+
+    /** Stops the file watch and the health checks; a later {@link #reload()} fails. Idempotent. */
     @Override
     public void close() {
+        ConfigWatcher stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = watcher;
+            watcher = null;
+        }
+        // Outside the lock: the watch thread may be waiting for it in reload().
+        if (stopping != null) {
+            stopping.close();
+        }
         healthChecker.close();
     }
 
-    /** Settings and the routes built from them, swapped together. Immutable. */
-    private record State(PierSettings settings, Router router) {
+    /** Settings, the routes built from them and the routes' probes, by prefix, swapped together. Immutable. */
+    private record State(PierSettings settings, Router router, Map<String, HealthChecker.Watch> watches) {
+        State {
+            watches = Map.copyOf(watches);
+        }
     }
 }

@@ -24,7 +24,7 @@ class WarDeploymentIT {
     Path dir;
 
     private static Path war() {
-        Path war = Path.of(System.getProperty("pier.war", "target/pier.war"));
+        Path war = Path.of(System.getProperty("test.pier.war", "target/pier.war"));
         assertThat(war).as("the WAR built by mvn package").isRegularFile();
         return war;
     }
