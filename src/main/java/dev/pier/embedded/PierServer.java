@@ -50,6 +50,9 @@ public final class PierServer {
         ServletHolder proxy = new ServletHolder("pier-proxy", PierProxyServlet.class);
         proxy.setInitOrder(1);
         proxy.setAsyncSupported(true);
+        // Embedded, the server's pool is Pier's own (pier-server-N): the proxy's client shares it rather than
+        // handing every response to a second pool on the same cores ("-" is Jetty's proxy's word for that).
+        proxy.setInitParameter("maxThreads", "-");
         context.addServlet(proxy, "/*");
         ServletHolder admin = new ServletHolder("pier-admin", AdminServlet.class);
         admin.setInitOrder(1);

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +21,8 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.URIUtil;
@@ -59,6 +62,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private static final String X_FORWARDED_FOR = HttpHeader.X_FORWARDED_FOR.asString();
     private static final String FORWARDED = HttpHeader.FORWARDED.asString();
     private static final String VIA = HttpHeader.VIA.asString();
+    private static final String CONNECTION = HttpHeader.CONNECTION.asString();
 
     private @Nullable PierRuntime runtime;
     /** The {@code Via} element of an HTTP/1.1 request, built once in {@link #init}. */
@@ -260,7 +264,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        copyResponseHeaders(serverResponse, proxyResponse);
         Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
         Attempt attempt = exchange == null ? null : exchange.current();
         if (exchange != null && attempt != null) {
@@ -269,6 +273,66 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 proxyResponse.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
             }
         }
+    }
+
+    /**
+     * Copies the client's headers to the proxy request, without hop-by-hop headers, those that
+     * {@code Connection} names, and {@code Host} (the backend's own goes out). Replaces Jetty's version, which
+     * lower-cases every header name and fills a set for each request.
+     */
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        Set<String> connectionNamed = HopByHop.named(clientRequest.getHeaders(CONNECTION));
+        proxyRequest.headers(headers -> {
+            headers.clear();
+            for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
+                String name = names.nextElement();
+                HttpHeader known = HttpHeader.CACHE.get(name);
+                if (known == HttpHeader.HOST || HopByHop.isHopByHop(known)
+                        || (connectionNamed != null && connectionNamed.contains(name.toLowerCase(Locale.ROOT)))) {
+                    continue;
+                }
+                for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
+                    String value = values.nextElement();
+                    if (value != null) {
+                        headers.add(name, value);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Copies the backend's response headers to the client's response, without hop-by-hop headers and those
+     * that its {@code Connection} names. The first field of a name replaces what the container set (its
+     * {@code Date}, {@code Server}); later ones are added, so that repeated headers stay repeated.
+     */
+    private static void copyResponseHeaders(Response serverResponse, HttpServletResponse proxyResponse) {
+        HttpFields fields = serverResponse.getHeaders();
+        Set<String> connectionNamed = fields.contains(HttpHeader.CONNECTION) ? HopByHop.named(fields) : null;
+        int index = 0;
+        for (HttpField field : fields) {
+            int position = index++;
+            if (HopByHop.isHopByHop(field.getHeader()) || (connectionNamed != null
+                    && connectionNamed.contains(field.getLowerCaseName()))) {
+                continue;
+            }
+            String name = field.getName();
+            if (firstOfItsName(fields, name, position)) {
+                proxyResponse.setHeader(name, field.getValue());
+            } else {
+                proxyResponse.addHeader(name, field.getValue());
+            }
+        }
+    }
+
+    private static boolean firstOfItsName(HttpFields fields, String name, int position) {
+        for (int i = 0; i < position; i++) {
+            if (fields.getField(i).is(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -115,6 +115,16 @@ class ForwardingTest {
     }
 
     @Test
+    void repeatedResponseHeadersStayRepeatedAndConnectionNamedOnesAreDropped() {
+        ContentResponse response = pier.get("/headers");
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHeaders().getValuesList("Set-Cookie")).containsExactly("a=1", "b=2");
+        assertThat(response.getHeaders().getValuesList("X-Multi")).containsExactly("one", "two");
+        assertThat(response.getHeaders().contains("X-Hop")).isFalse();
+        assertThat(response.getHeaders().get("X-Backend")).isEqualTo("backend");
+    }
+
+    @Test
     void absoluteFormRequestIsRoutedByItsPathAndNeverReachesTheNamedHost() {
         String answer = pier.raw("GET " + elsewhere.url() + "/steal?x=1 HTTP/1.1\r\nHost: "
                 + elsewhere.url().substring(7) + "\r\nConnection: close\r\n\r\n");

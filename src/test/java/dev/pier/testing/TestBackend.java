@@ -81,7 +81,13 @@ public final class TestBackend implements AutoCloseable {
         paths.add(request.getHttpURI().getPathQuery());
         String delay = request.getHeaders().get("X-Test-Delay");
         response.getHeaders().put("X-Backend", name);
-        if (path.startsWith("/echo")) {
+        if (path.equals("/headers")) {
+            // Repeated headers, and a header the response's Connection names (hop-by-hop).
+            response.getHeaders().add("Set-Cookie", "a=1").add("Set-Cookie", "b=2")
+                    .add("X-Multi", "one").add("X-Multi", "two")
+                    .add("Connection", "X-Hop").add("X-Hop", "secret");
+            send(response, callback, name);
+        } else if (path.startsWith("/echo")) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long length = 0;
             try (var input = Content.Source.asInputStream(request)) {
