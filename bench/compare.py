@@ -2,7 +2,7 @@
 """Pier's side-by-side benchmark on loopback: straight to a backend, nginx, HAProxy, Pier and (with
 --anchors) Jetty's own proxies, each proxy pinned to CPU 1, the backends (one nginx worker) and wrk pinned
 to CPU 0. Prints one table; ratios are against nginx in the same run. Then a 200 MiB upload through Pier,
-whose heap is capped at 64 MiB by bin/pier: it passes only if Pier streams.
+whose heap is capped at 48 MiB by bin/pier: it passes only if Pier streams.
 
 usage: compare.py [--warmup 30] [--seconds 15] [--conns 32] [--anchors DIR-with-jetty-balancer-1.jar]
                   [--pier 'COMMAND that starts Pier on 127.0.0.1:9204']
@@ -76,7 +76,7 @@ def wrk(port, seconds, conns):
 
 
 def upload_200mib(port):
-    """POSTs 200 MiB through the proxy; with a 64 MiB heap it can only pass if the body streams."""
+    """POSTs 200 MiB through the proxy; with a 48 MiB heap it can only pass if the body streams."""
     out = subprocess.run(["sh", "-c", f"head -c {200 * 1024 * 1024} /dev/zero | curl -s -o /dev/null "
                           f"-w '%{{http_code}} %{{size_upload}}' -H 'Content-Type: application/octet-stream' "
                           f"--data-binary @- http://127.0.0.1:{port}/upload"], capture_output=True, text=True)
@@ -135,7 +135,7 @@ def main():
         ratio = f"{r[0] / base[0]:.2f}" if base else "-"
         print(f"{name:16} {r[0]:10.0f} {r[1]:8.2f} {r[2]:8.2f} {r[6]:7.2f} {r[5]:8.0f} {r[3]:7d} {ratio:>9}  {r[4]}")
     if upload is not None:
-        print(f"200 MiB upload through pier (heap capped at 64 MiB): status and bytes sent: {upload}")
+        print(f"200 MiB upload through pier (heap capped at 48 MiB): status and bytes sent: {upload}")
 
 
 if __name__ == "__main__":
