@@ -78,7 +78,7 @@ def wrk(port, seconds, conns):
 def upload_200mib(port):
     """POSTs 200 MiB through the proxy; with a 48 MiB heap it can only pass if the body streams."""
     out = subprocess.run(["sh", "-c", f"head -c {200 * 1024 * 1024} /dev/zero | curl -s -o /dev/null "
-                          f"-w '%{{http_code}} %{{size_upload}}' -H 'Content-Type: application/octet-stream' "
+                          f"-w '%{{http_code}} %{{size_upload}}' -H 'Expect:' -H 'Content-Type: application/octet-stream' "
                           f"--data-binary @- http://127.0.0.1:{port}/upload"], capture_output=True, text=True)
     return out.stdout.strip()
 
