@@ -90,11 +90,13 @@ public final class AdminServlet extends HttpServlet {
             for (Route route : pier.router().routes()) {
                 json.append(separator).append("{\"prefix\":").append(quote(route.prefix()))
                         .append(",\"policy\":").append(quote(route.settings().policy().configName()))
+                        .append(",\"retries\":").append(route.retried())
                         .append(",\"backends\":[");
                 String inner = "";
                 for (BackendStatus status : route.pool().snapshot().statuses()) {
                     json.append(inner).append("{\"url\":").append(quote(status.backend().url()))
                             .append(",\"weight\":").append(status.backend().weight())
+                            .append(",\"inFlight\":").append(status.backend().inFlight())
                             .append(",\"health\":").append(quote(status.health().name()))
                             .append(",\"reason\":").append(quote(status.reason()))
                             .append(",\"since\":").append(quote(status.since().toString())).append('}');

@@ -92,6 +92,8 @@ class FailoverTest {
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContentAsString()).contains("method=POST").contains("length=11");
         assertThat(pier.route("/").retried()).isEqualTo(1);
+        assertThat(pier.get("/_pier/status").getContentAsString()).contains("\"retries\":1")
+                .contains("\"inFlight\":0");
     }
 
     @Test
