@@ -3,11 +3,10 @@ package dev.pier.health;
 import static java.util.Objects.requireNonNull;
 
 import dev.pier.backend.Backend;
-import java.net.ConnectException;
+import dev.pier.backend.Failures;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -54,15 +53,6 @@ final class HttpProbe implements Probe {
     }
 
     static String describeFailure(Throwable failure, Duration timeout) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return "timed out after " + timeout.toMillis() + " ms";
-            }
-            if (t instanceof ConnectException) {
-                return "connection refused";
-            }
-        }
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return Failures.describe(failure, "timed out after " + timeout.toMillis() + " ms");
     }
 }

@@ -1,6 +1,7 @@
 package dev.pier.proxy;
 
 import dev.pier.backend.Backend;
+import dev.pier.backend.Failures;
 import dev.pier.config.ProxySettings;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
@@ -127,7 +128,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             request.setAttribute(REJECTION_ATTRIBUTE, Rejection.NO_ROUTE);
             return null;
         }
-        Backend backend = route.select(new ServletRequestInfo(request));
+        ServletRequestInfo info = new ServletRequestInfo(request);
+        Backend backend = route.select(info);
         if (backend == null) {
             request.setAttribute(ROUTE_ATTRIBUTE, route);
             request.setAttribute(REJECTION_ATTRIBUTE, Rejection.ALL_DOWN);
@@ -137,7 +139,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         String backendPath = route.backendPath(path);
         String query = request.getQueryString();
         String pathAndQuery = query == null ? backendPath : backendPath + '?' + query;
-        request.setAttribute(EXCHANGE_ATTRIBUTE, new Exchange(route, backend, pathAndQuery));
+        request.setAttribute(EXCHANGE_ATTRIBUTE, new Exchange(route, backend, pathAndQuery, info));
         return backend.url() + pathAndQuery;
     }
 
@@ -268,7 +270,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
         Attempt attempt = exchange == null ? null : exchange.current();
         if (exchange != null && attempt != null) {
-            String cookie = exchange.route.policy().setCookie(attempt.backend, new ServletRequestInfo(clientRequest));
+            String cookie = exchange.route.policy().setCookie(attempt.backend, exchange.request);
             if (cookie != null) {
                 proxyResponse.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
             }
@@ -355,7 +357,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         if (!neverSent && !idempotentWithoutBody) {
             return false;
         }
-        Backend next = route.selectOther(new ServletRequestInfo(clientRequest), exchange.tried());
+        Backend next = route.selectOther(exchange.request, exchange.tried());
         if (next == null) {
             return false;
         }
@@ -434,16 +436,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     }
 
     private static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return "timed out";
-            }
-            if (t instanceof java.net.ConnectException) {
-                return "connection refused";
-            }
-        }
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return Failures.describe(failure, "timed out");
     }
 
     /**
