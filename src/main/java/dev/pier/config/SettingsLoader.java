@@ -36,7 +36,7 @@ public final class SettingsLoader {
 
     private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults", "admin");
     private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "shutdown-timeout");
+    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "threads", "shutdown-timeout");
     private static final Set<String> PROXY_KEYS =
             Set.of("connect-timeout", "request-timeout", "max-connections-per-backend", "idle-timeout", "client-threads");
     private static final Set<String> ROUTE_PROXY_KEYS = Set.of("request-timeout");
@@ -111,10 +111,11 @@ public final class SettingsLoader {
         if (port != null && (port < 0 || port > 65535)) {
             problems.add(config, "pier.server.port", "pier.server.port", "port: " + port + " (expected: 0-65535)");
         }
+        Integer threads = problems.atLeast(config, "pier.server.threads", "pier.server.threads", 4);
         Duration shutdown = problems.duration(config, "pier.server.shutdown-timeout", "pier.server.shutdown-timeout",
                 false);
         return new ServerSettings(host == null ? "" : host, port == null ? 0 : port,
-                shutdown == null ? Duration.ZERO : shutdown);
+                threads == null ? 4 : threads, shutdown == null ? Duration.ZERO : shutdown);
     }
 
     private static AdminSettings readAdmin(Problems problems, Config config) {

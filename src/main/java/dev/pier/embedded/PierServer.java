@@ -33,14 +33,18 @@ public final class PierServer {
     public static Server create(Path configFile, ServerSettings server) {
         requireNonNull(configFile, "configFile");
         requireNonNull(server, "server");
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // One small pool for everything: the selectors, the requests, the proxy's client. No reserved threads:
+        // handing the selector over to a parked spare costs a wake-up per request and keeps more threads warm.
+        QueuedThreadPool threads = new QueuedThreadPool(server.threads(), Math.min(4, server.threads()));
+        threads.setReservedThreads(0);
         threads.setName("pier-server");
         Server jetty = new Server(threads);
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        // No acceptor thread: the selectors accept new connections themselves (Jetty's default number of them).
+        ServerConnector connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(http));
         connector.setHost(server.host());
         connector.setPort(server.port());
         jetty.addConnector(connector);

@@ -5,6 +5,7 @@ import dev.pier.backend.Failures;
 import dev.pier.config.ProxySettings;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
@@ -27,6 +28,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,6 +103,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         // Heap buffers for what backends send: Jetty's proxy copies every chunk of a direct buffer into a new
         // byte[] before writing it to the client; a heap buffer's array is written as it is.
         client.setUseInputDirectByteBuffers(false);
+        // Pier's response listeners never block: the body goes out through the servlet's non-blocking output.
+        // The client's selector thread runs them itself rather than handing every response to another thread.
+        client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         return client;
     }
 
@@ -428,10 +433,27 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                     exchange.route.passiveHealth().failed(attempt.backend, describe(failure));
                 }
             }
-            if (failure != null && retry(clientRequest, proxyResponse, exchange, attempt, failure)) {
+            if (failure == null) {
+                super.onComplete(result);
+            } else if (!retry(clientRequest, proxyResponse, exchange, attempt, failure)) {
+                answerFailure(result);
+            }
+        }
+
+        /**
+         * Jetty's answer to a failed exchange (502, 504) goes through the container's error handling, which may
+         * write an error page with blocking writes: never on the client's selector thread, which runs this
+         * listener. The container's own thread does it.
+         */
+        private void answerFailure(Result result) {
+            AsyncContext async;
+            try {
+                async = clientRequest.getAsyncContext();
+            } catch (IllegalStateException alreadyCompleted) {
+                super.onComplete(result);
                 return;
             }
-            super.onComplete(result);
+            async.start(() -> TryListener.super.onComplete(result));
         }
     }
 

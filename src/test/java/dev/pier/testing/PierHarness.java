@@ -42,7 +42,7 @@ public final class PierHarness implements AutoCloseable {
         try {
             Path file = directory.resolve("pier.conf");
             Files.writeString(file, "pier {\n" + body + "\n}\n");
-            Server server = PierServer.create(file, new ServerSettings("127.0.0.1", 0, Duration.ofSeconds(5)));
+            Server server = PierServer.create(file, new ServerSettings("127.0.0.1", 0, 16, Duration.ofSeconds(5)));
             server.start();
             HttpClient client = new HttpClient();
             client.setFollowRedirects(false);
