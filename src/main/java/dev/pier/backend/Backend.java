@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Backend {
 
     private final String url;
+    private final String authority;
     private final String host;
     private final int port;
     private final int weight;
@@ -23,6 +24,8 @@ public final class Backend {
      */
     public Backend(String url, String host, int port, int weight) {
         this.url = requireNonNull(url, "url");
+        int scheme = url.indexOf("://");
+        this.authority = scheme < 0 ? url : url.substring(scheme + 3);
         this.host = requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
@@ -37,6 +40,11 @@ public final class Backend {
     /** {@code scheme://host:port}, with no trailing slash: a request path is appended to it as is. */
     public String url() {
         return url;
+    }
+
+    /** {@code host:port}: the {@code Host} header of a request sent to this backend. */
+    public String authority() {
+        return authority;
     }
 
     public String host() {

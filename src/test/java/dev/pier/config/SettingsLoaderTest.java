@@ -57,6 +57,7 @@ class SettingsLoaderTest {
                 }
                 """));
         assertThat(settings.server().port()).isEqualTo(9000);
+        assertThat(settings.server().threads()).isEqualTo(16);
         assertThat(settings.proxy().connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.proxy().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
         RouteSettings users = settings.routes().get(0);
@@ -126,10 +127,13 @@ class SettingsLoaderTest {
                 pier {
                   proxy { connect-timeout = -2s }
                   health-check { interval = soon }
-                  server { port = "eighty" }
+                  server { port = "eighty"
+                    threads = 2 }
                   routes = [ { prefix = "/", backends = ["http://127.0.0.1:1"] } ]
                 }
                 """);
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .isEqualTo(at(5) + "pier.server.threads: pier.server.threads: 2 (expected: >= 4)"));
         assertThat(problems).anySatisfy(p -> assertThat(p)
                 .isEqualTo(at(2) + "pier.proxy.connect-timeout: duration: -2s (expected: > 0)"));
         assertThat(problems).anySatisfy(p -> assertThat(p)
