@@ -456,7 +456,12 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 super.onComplete(result);
                 return;
             }
-            async.start(() -> TryListener.super.onComplete(result));
+            try {
+                async.start(() -> TryListener.super.onComplete(result));
+            } catch (RuntimeException rejected) {
+                // The container refused the task (it is stopping): answer here rather than not at all.
+                super.onComplete(result);
+            }
         }
     }
 
