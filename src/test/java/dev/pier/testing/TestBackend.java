@@ -106,6 +106,12 @@ public final class TestBackend implements AutoCloseable {
                 body.append("header.").append(field.getLowerCaseName()).append('=').append(field.getValue()).append('\n');
             }
             send(response, callback, body.toString());
+        } else if (path.startsWith("/big/")) {
+            // A body of the given number of bytes, byte i being (i % 251): streamed as one write.
+            int size = Integer.parseInt(path.substring("/big/".length()));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
+            response.write(true, ByteBuffer.wrap(bigBody(size)), callback);
         } else if (delay != null) {
             long millis = Long.parseLong(delay);
             request.getComponents().getScheduler().schedule(() -> send(response, callback, name), millis,
@@ -118,6 +124,15 @@ public final class TestBackend implements AutoCloseable {
             send(response, callback, name);
         }
         return true;
+    }
+
+    /** The body that {@code GET /big/<size>} answers: byte i is {@code i % 251}. */
+    public static byte[] bigBody(int size) {
+        byte[] body = new byte[size];
+        for (int i = 0; i < size; i++) {
+            body[i] = (byte) (i % 251);
+        }
+        return body;
     }
 
     private static void send(Response response, Callback callback, String body) {
