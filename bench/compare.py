@@ -47,20 +47,24 @@ def to_ms(v):
     return n / 1000 if u == "us" else n if u == "ms" else n * 1000
 
 
-def group_rss_mib(pgid):
-    """Resident memory of every process in the group (nginx: master + worker), MiB."""
-    total = 0
+def group_pids(pgid):
+    """The processes of a process group (nginx: master + worker)."""
     for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
         try:
-            if os.getpgid(int(pid)) != pgid:
-                continue
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+            if pid.isdigit() and os.getpgid(int(pid)) == pgid:
+                yield pid
         except (OSError, ProcessLookupError):
+            pass
+
+
+def group_rss_mib(pgid):
+    """Resident memory of every process in the group, MiB."""
+    total = 0
+    for pid in group_pids(pgid):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except OSError:
             pass
     return total / 1024
 
@@ -69,17 +73,13 @@ def group_cpu_seconds(pgid):
     """User and system CPU time used so far by every process (and thread) in the group, seconds."""
     ticks = os.sysconf("SC_CLK_TCK")
     user = system = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+    for pid in group_pids(pgid):
         try:
-            if os.getpgid(int(pid)) != pgid:
-                continue
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             user += int(fields[11])
             system += int(fields[12])
-        except (OSError, ProcessLookupError, IndexError):
+        except (OSError, IndexError):
             pass
     return user / ticks, system / ticks
 
