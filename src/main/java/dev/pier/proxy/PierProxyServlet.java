@@ -22,6 +22,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -99,7 +100,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         // most responses then read into a new 16 KiB array, 60% of all allocation. This pool keeps as many as
         // are in use at once, within Jetty's cap on retained memory (an eighth of the heap).
         clientConnector.setByteBufferPool(new ArrayByteBufferPool(0, 2048, 65536, Integer.MAX_VALUE));
-        HttpClient client = super.newHttpClient(clientConnector);
+        // HTTP/1.1 only, as backends speak it: Jetty's default (dynamic) transport works out each request's
+        // protocol list with a stream and new lists, for the same answer every time.
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
         client.setScheduler(new ScheduledExecutorScheduler(getServletName() + "-scheduler", true));
         ProxySettings settings = runtime().settings().proxy();
         client.setConnectTimeout(settings.connectTimeout().toMillis());
@@ -145,7 +148,6 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             request.setAttribute(REJECTION_ATTRIBUTE, Rejection.ALL_DOWN);
             return null;
         }
-        request.setAttribute(ROUTE_ATTRIBUTE, route);
         String backendPath = route.backendPath(path);
         String query = request.getQueryString();
         String pathAndQuery = query == null ? backendPath : backendPath + '?' + query;
