@@ -3,6 +3,7 @@ package dev.pier.proxy;
 import dev.pier.backend.Backend;
 import dev.pier.backend.Failures;
 import dev.pier.config.ProxySettings;
+import dev.pier.routing.Paths;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
 import jakarta.servlet.AsyncContext;
@@ -29,7 +30,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
@@ -155,46 +155,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         return backend.url() + pathAndQuery;
     }
 
-    /**
-     * The request's path as sent (still percent-encoded), without the context path, with {@code .} and
-     * {@code ..} segments resolved; null when it would climb above the root or hides a dot segment in
-     * percent-encoding.
-     */
+    /** The request's path without the context path, normalised by {@link Paths#normalize}; null when refused. */
     static @Nullable String pathOf(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
-        String path = context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length());
-        if (path.isEmpty()) {
-            return "/";
-        }
-        if (path.charAt(0) != '/') {
-            return null;
-        }
-        String canonical = URIUtil.normalizePath(path);
-        if (canonical == null) {
-            return null;
-        }
-        if (canonical.indexOf('%') >= 0 && hasDotSegment(URIUtil.decodePath(canonical))) {
-            return null;
-        }
-        return canonical;
-    }
-
-    private static boolean hasDotSegment(String path) {
-        int start = 0;
-        while (start <= path.length()) {
-            int end = path.indexOf('/', start);
-            if (end < 0) {
-                end = path.length();
-            }
-            int length = end - start;
-            if ((length == 1 && path.charAt(start) == '.')
-                    || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
-                return true;
-            }
-            start = end + 1;
-        }
-        return false;
+        return Paths.normalize(context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length()));
     }
 
     @Override
