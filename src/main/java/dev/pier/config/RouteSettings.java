@@ -10,11 +10,12 @@ import java.util.List;
  * @param hashKey what the consistent-hash policy hashes
  * @param cookieName the cookie of the sticky-cookie policy
  * @param retries how many other backends a failed request may be tried on
+ * @param maxBodySize the largest request body in bytes, or -1 for no limit
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
-                            WhenAllDown whenAllDown) {
+                            WhenAllDown whenAllDown, long maxBodySize) {
 
     public RouteSettings {
         backends = List.copyOf(backends);

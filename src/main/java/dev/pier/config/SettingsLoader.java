@@ -36,17 +36,16 @@ public final class SettingsLoader {
 
     private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults", "admin");
     private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
-    private static final Set<String> SERVER_KEYS = Set.of("host", "port", "threads", "shutdown-timeout");
-    private static final Set<String> PROXY_KEYS =
-            Set.of("connect-timeout", "request-timeout", "max-connections-per-backend", "idle-timeout", "client-threads");
+    private static final Set<String> PROXY_KEYS = Set.of("connect-timeout", "request-timeout",
+            "max-connections-per-backend", "max-queued-per-backend", "idle-timeout", "client-threads");
     private static final Set<String> ROUTE_PROXY_KEYS = Set.of("request-timeout");
     private static final Set<String> HEALTH_KEYS =
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
     private static final Set<String> ROUTE_KEYS =
             Set.of("prefix", "strip-prefix", "policy", "backends", "proxy", "health-check", "hash-key", "cookie-name",
-                    "retries", "passive-health", "when-all-down");
+                    "retries", "passive-health", "when-all-down", "max-body-size");
     private static final Set<String> ROUTE_DEFAULT_KEYS = Set.of("strip-prefix", "policy", "weight", "hash-key",
-            "cookie-name", "retries", "passive-health", "when-all-down");
+            "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size");
     private static final Set<String> PASSIVE_HEALTH_KEYS = Set.of("consecutive-failures", "count-5xx");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
 
@@ -82,7 +81,7 @@ public final class SettingsLoader {
         Config pier = config.getConfig("pier");
         problems.unknownKeys(pier.root(), "pier", PIER_KEYS);
 
-        ServerSettings server = readServer(problems, config);
+        ServerSettings server = ServerSettingsReader.read(problems, config);
         ProxySettings proxy = readProxy(problems, config);
         List<RouteSettings> routes = readRoutes(problems, config, proxy);
         AdminSettings admin = readAdmin(problems, config);
@@ -102,20 +101,6 @@ public final class SettingsLoader {
             text.append(System.lineSeparator()).append("  ").append(e.getMessage());
         }
         return text.toString();
-    }
-
-    private static ServerSettings readServer(Problems problems, Config config) {
-        problems.unknownKeys(config.getObject("pier.server"), "pier.server", SERVER_KEYS);
-        String host = problems.get(config, "pier.server.host", "pier.server.host", Config::getString);
-        Integer port = problems.get(config, "pier.server.port", "pier.server.port", Config::getInt);
-        if (port != null && (port < 0 || port > 65535)) {
-            problems.add(config, "pier.server.port", "pier.server.port", "port: " + port + " (expected: 0-65535)");
-        }
-        Integer threads = problems.atLeast(config, "pier.server.threads", "pier.server.threads", 4);
-        Duration shutdown = problems.duration(config, "pier.server.shutdown-timeout", "pier.server.shutdown-timeout",
-                false);
-        return new ServerSettings(host == null ? "" : host, port == null ? 0 : port,
-                threads == null ? 4 : threads, shutdown == null ? Duration.ZERO : shutdown);
     }
 
     private static AdminSettings readAdmin(Problems problems, Config config) {
@@ -149,10 +134,12 @@ public final class SettingsLoader {
         Duration request = problems.duration(config, "pier.proxy.request-timeout", "pier.proxy.request-timeout", true);
         Integer maxConnections = problems.atLeast(config, "pier.proxy.max-connections-per-backend",
                 "pier.proxy.max-connections-per-backend", 1);
+        Integer maxQueued = problems.atLeast(config, "pier.proxy.max-queued-per-backend",
+                "pier.proxy.max-queued-per-backend", 1);
         Duration idle = problems.duration(config, "pier.proxy.idle-timeout", "pier.proxy.idle-timeout", true);
         Integer threads = problems.atLeast(config, "pier.proxy.client-threads", "pier.proxy.client-threads", 4);
         return new ProxySettings(orZero(connect), orZero(request), maxConnections == null ? 1 : maxConnections,
-                orZero(idle), threads == null ? 4 : threads);
+                maxQueued == null ? 1 : maxQueued, orZero(idle), threads == null ? 4 : threads);
     }
 
     private static List<RouteSettings> readRoutes(Problems problems, Config config, ProxySettings proxy) {
@@ -247,11 +234,25 @@ public final class SettingsLoader {
         PassiveHealthSettings passive = readPassiveHealth(problems, route, path, defaults);
         WhenAllDown whenAllDown = problems.enumValue(withDefaults, "when-all-down", key.apply("when-all-down"),
                 WhenAllDown.values(), WhenAllDown::configName);
+        Long maxBodySize = readSizeOrUnlimited(problems, withDefaults, "max-body-size", key.apply("max-body-size"));
         if (problems.size() > before) {
             return null;
         }
         return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
-                retries, passive, whenAllDown);
+                retries, passive, whenAllDown, maxBodySize);
+    }
+
+    /** A size in bytes ({@code 10MiB}, {@code 512k}) or {@code unlimited}, which reads as -1. */
+    private static @Nullable Long readSizeOrUnlimited(Problems problems, Config config, String key, String path) {
+        if (config.hasPath(key) && "unlimited".equals(config.getValue(key).unwrapped())) {
+            return -1L;
+        }
+        Long bytes = problems.get(config, key, path, Config::getBytes);
+        if (bytes != null && bytes < 1) {
+            problems.add(config, key, path, key + ": " + bytes + " (expected: a size of at least 1 byte, or unlimited)");
+            return null;
+        }
+        return bytes;
     }
 
     private static @Nullable HashKeySettings readHashKey(Problems problems, Config route, String path) {

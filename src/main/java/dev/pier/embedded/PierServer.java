@@ -3,12 +3,14 @@ package dev.pier.embedded;
 import static java.util.Objects.requireNonNull;
 
 import dev.pier.admin.AdminServlet;
+import dev.pier.config.ClientLimits;
 import dev.pier.config.ServerSettings;
 import dev.pier.proxy.PierProxyServlet;
 import dev.pier.web.PierListener;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -40,14 +42,23 @@ public final class PierServer {
         threads.setName("pier-server");
         Server jetty = new Server(threads);
 
+        ClientLimits limits = server.limits();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Room for what Pier adds to a backend's head, which may be 8 KiB (see the proxy's client).
+        http.setResponseHeaderSize(16 * 1024);
+        http.setIdleTimeout(limits.idleTimeout().toMillis());
         // No acceptor thread: the selectors accept new connections themselves (Jetty's default number of them).
         ServerConnector connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(http));
         connector.setHost(server.host());
         connector.setPort(server.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
         jetty.addConnector(connector);
+        jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
+        HeadDeadline deadline = new HeadDeadline(limits.headerTimeout(), jetty.getScheduler());
+        connector.addEventListener(deadline);
+        jetty.addBean(deadline);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new PierListener(configFile));
@@ -62,7 +73,7 @@ public final class PierServer {
         admin.setInitOrder(1);
         context.addServlet(admin, "/_pier/*");
 
-        jetty.setHandler(new GracefulHandler(context));
+        jetty.setHandler(new GracefulHandler(new ClientGuard(context, limits.maxHeaderCount(), deadline)));
         jetty.setStopTimeout(server.shutdownTimeout().toMillis());
         return jetty;
     }

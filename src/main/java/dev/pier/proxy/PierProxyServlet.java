@@ -7,6 +7,7 @@ import dev.pier.routing.Paths;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -30,6 +32,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +64,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private static final String REJECTION_ATTRIBUTE = "dev.pier.proxy.rejection";
     private static final String EXCHANGE_ATTRIBUTE = "dev.pier.proxy.exchange";
     private static final String CONTENT_ATTRIBUTE = "dev.pier.proxy.content";
+    private static final String WRITER_ATTRIBUTE = "dev.pier.proxy.writer";
+    /** The largest response head Pier takes from a backend; containers write 8 KiB heads at least. */
+    private static final int MAX_BACKEND_HEAD_SIZE = 8 * 1024;
     /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
@@ -106,6 +112,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         client.setScheduler(new ScheduledExecutorScheduler(getServletName() + "-scheduler", true));
         ProxySettings settings = runtime().settings().proxy();
         client.setConnectTimeout(settings.connectTimeout().toMillis());
+        client.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerBackend());
+        // A backend's response head larger than this is the backend's fault: 502 (and passive health counts it),
+        // never a 500 from a client response too large for the server to write.
+        client.setMaxResponseHeadersSize(MAX_BACKEND_HEAD_SIZE);
         // Pass the client's User-Agent through unchanged; add none when it sent none.
         client.setUserAgentField(null);
         // Heap buffers for what backends send: Jetty's proxy copies every chunk of a direct buffer into a new
@@ -233,14 +243,62 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         return new TryListener(clientRequest, proxyResponse, exchange, attempt);
     }
 
+    /** Reads the client's body into the backend's request, telling a failure of the client's from others. */
     @Override
-    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
-                                          HttpServletResponse proxyResponse, Throwable failure) {
-        Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
+    protected ReadListener newReadListener(HttpServletRequest request, HttpServletResponse response,
+                                           Request proxyRequest, AsyncRequestContent content) {
+        return new BodyReader(request, response, proxyRequest, content);
+    }
+
+    /**
+     * Writes a chunk of the backend's answer to the client (as Jetty's own method does, with a listener of
+     * Pier's): a failure to write is the client's, not the backend's.
+     */
+    @Override
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response,
+                                     Response proxyResponse, byte[] buffer, int offset, int length,
+                                     Callback callback) {
+        try {
+            ClientWriter writer = (ClientWriter) request.getAttribute(WRITER_ATTRIBUTE);
+            if (writer == null) {
+                writer = new ClientWriter(request, proxyResponse);
+                request.setAttribute(WRITER_ATTRIBUTE, writer);
+                // The data goes in before the listener: setting it may call onWritePossible on another thread.
+                writer.chunk(buffer, offset, length, callback);
+                response.getOutputStream().setWriteListener(writer);
+            } else {
+                writer.chunk(buffer, offset, length, callback);
+                writer.onWritePossible();
+            }
+        } catch (Throwable x) {
+            ClientFault fault = clientFault(request, ClientFault.writing(x));
+            callback.failed(fault);
+            proxyResponse.abort(fault);
+        }
+    }
+
+    /** Marks the request's exchange as failed by its client; returns {@code fault}. */
+    private static ClientFault clientFault(HttpServletRequest request, ClientFault fault) {
+        Exchange exchange = (Exchange) request.getAttribute(EXCHANGE_ATTRIBUTE);
         if (exchange != null) {
             exchange.clientFailed = true;
         }
-        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+        return fault;
+    }
+
+    /**
+     * A failed exchange: the client's fault gets its 4xx (and the connection closes), the backend's Jetty's
+     * 502 or 504.
+     */
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        ClientFault fault = ClientFault.in(failure);
+        if (fault != null) {
+            sendProxyResponseError(clientRequest, proxyResponse, fault.status());
+        } else {
+            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+        }
     }
 
     @Override
@@ -401,7 +459,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         public void onComplete(Result result) {
             attempt.release();
             Throwable failure = result.getFailure();
-            if (!exchange.clientFailed) {
+            boolean clientFault = exchange.clientFailed || ClientFault.in(failure) != null;
+            if (!clientFault) {
                 if (failure == null || (attempt.responseStarted && !isTimeout(failure))) {
                     exchange.route.passiveHealth().answered(attempt.backend, result.getResponse().getStatus());
                 } else {
@@ -410,7 +469,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             }
             if (failure == null) {
                 super.onComplete(result);
-            } else if (!retry(clientRequest, proxyResponse, exchange, attempt, failure)) {
+            } else if (clientFault || !retry(clientRequest, proxyResponse, exchange, attempt, failure)) {
                 answerFailure(result);
             }
         }
@@ -468,6 +527,45 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 headers.remove(HttpHeader.X_FORWARDED_HOST);
             }
         });
+    }
+
+    /** Jetty's reader of the client's body, whose failures are the client's. */
+    private final class BodyReader extends StreamReader {
+        private final HttpServletRequest request;
+        private final AsyncRequestContent content;
+
+        BodyReader(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
+                   AsyncRequestContent content) {
+            super(request, response, proxyRequest, content);
+            this.request = request;
+            this.content = content;
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            content.fail(clientFault(request, ClientFault.reading(failure)));
+        }
+    }
+
+    /** Jetty's writer of the answer to the client, whose failures are the client's. */
+    private final class ClientWriter extends StreamWriter {
+        private final HttpServletRequest request;
+        private final Response proxyResponse;
+
+        ClientWriter(HttpServletRequest request, Response proxyResponse) {
+            super(request, proxyResponse);
+            this.request = request;
+            this.proxyResponse = proxyResponse;
+        }
+
+        void chunk(byte[] buffer, int offset, int length, Callback callback) {
+            data(buffer, offset, length, callback);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            proxyResponse.abort(clientFault(request, ClientFault.writing(failure)));
+        }
     }
 
     /** Why a request was not proxied. */

@@ -1,6 +1,7 @@
 package dev.pier.testing;
 
 import dev.pier.config.ServerSettings;
+import dev.pier.config.SettingsLoader;
 import dev.pier.embedded.PierServer;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
@@ -41,8 +42,10 @@ public final class PierHarness implements AutoCloseable {
     public static PierHarness start(Path directory, String body) {
         try {
             Path file = directory.resolve("pier.conf");
-            Files.writeString(file, "pier {\n" + body + "\n}\n");
-            Server server = PierServer.create(file, new ServerSettings("127.0.0.1", 0, 16, Duration.ofSeconds(5)));
+            // The test's own keys come after these and win over them.
+            Files.writeString(file, "pier {\nserver { shutdown-timeout = 5s }\n" + body + "\n}\n");
+            ServerSettings settings = SettingsLoader.load(file).server().at("127.0.0.1", 0);
+            Server server = PierServer.create(file, settings);
             server.start();
             HttpClient client = new HttpClient();
             client.setFollowRedirects(false);

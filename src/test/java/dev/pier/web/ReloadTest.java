@@ -20,9 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,10 +68,7 @@ class ReloadTest {
     }
 
     private PierRuntime runtime() {
-        var context = (ServletContextHandler) ((GracefulHandler) pier.server().getHandler()).getHandler();
-        PierRuntime runtime = PierRuntime.from(context.getServletContext());
-        assertThat(runtime).isNotNull();
-        return runtime;
+        return pier.runtime();
     }
 
     private BackendStatus status(TestBackend backend) {
