@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -151,6 +152,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             request.setAttribute(REJECTION_ATTRIBUTE, Rejection.NO_ROUTE);
             return null;
         }
+        long maxBody = route.settings().maxBodySize();
+        if (maxBody >= 0 && request.getContentLengthLong() > maxBody) {
+            request.setAttribute(REJECTION_ATTRIBUTE, Rejection.TOO_LARGE);
+            return null;
+        }
         ServletRequestInfo info = new ServletRequestInfo(request);
         Backend backend = route.select(info);
         if (backend == null) {
@@ -181,6 +187,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             response.setHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds));
             reject(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                     "No healthy backend for route " + route.prefix());
+        } else if (rejection == Rejection.TOO_LARGE) {
+            // The body is never read: the connection cannot carry another request.
+            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            reject(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Request body too large for this route");
         } else if (rejection == Rejection.NO_ROUTE) {
             reject(response, HttpServletResponse.SC_NOT_FOUND, "No route for this path");
         } else {
@@ -296,6 +306,12 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         ClientFault fault = ClientFault.in(failure);
         if (fault != null) {
             sendProxyResponseError(clientRequest, proxyResponse, fault.status());
+        } else if (isQueueFull(failure)) {
+            // Every connection to the backend busy and its queue full: Pier's own back-pressure, not a failure.
+            if (!proxyResponse.isCommitted()) {
+                proxyResponse.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+            }
+            sendProxyResponseError(clientRequest, proxyResponse, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         } else {
             super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
         }
@@ -304,7 +320,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
-        copyResponseHeaders(serverResponse, proxyResponse);
+        ProxyHeaders.copyResponseHeaders(serverResponse, proxyResponse);
         Exchange exchange = (Exchange) clientRequest.getAttribute(EXCHANGE_ATTRIBUTE);
         Attempt attempt = exchange == null ? null : exchange.current();
         if (exchange != null && attempt != null) {
@@ -315,64 +331,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
     }
 
-    /**
-     * Copies the client's headers to the proxy request, without hop-by-hop headers, those that
-     * {@code Connection} names, and {@code Host} (the backend's own goes out). Replaces Jetty's version, which
-     * lower-cases every header name and fills a set for each request.
-     */
+    /** The client's end-to-end headers, as {@link ProxyHeaders#copyRequestHeaders} says. */
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        Set<String> connectionNamed = HopByHop.named(clientRequest.getHeaders(CONNECTION));
-        proxyRequest.headers(headers -> {
-            headers.clear();
-            for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
-                String name = names.nextElement();
-                HttpHeader known = HttpHeader.CACHE.get(name);
-                if (known == HttpHeader.HOST || HopByHop.isHopByHop(known)
-                        || (connectionNamed != null && connectionNamed.contains(name.toLowerCase(Locale.ROOT)))) {
-                    continue;
-                }
-                for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
-                    String value = values.nextElement();
-                    if (value != null) {
-                        headers.add(name, value);
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * Copies the backend's response headers to the client's response, without hop-by-hop headers and those
-     * that its {@code Connection} names. The first field of a name replaces what the container set (its
-     * {@code Date}, {@code Server}); later ones are added, so that repeated headers stay repeated.
-     */
-    private static void copyResponseHeaders(Response serverResponse, HttpServletResponse proxyResponse) {
-        HttpFields fields = serverResponse.getHeaders();
-        Set<String> connectionNamed = fields.contains(HttpHeader.CONNECTION) ? HopByHop.named(fields) : null;
-        int index = 0;
-        for (HttpField field : fields) {
-            int position = index++;
-            if (HopByHop.isHopByHop(field.getHeader()) || (connectionNamed != null
-                    && connectionNamed.contains(field.getLowerCaseName()))) {
-                continue;
-            }
-            String name = field.getName();
-            if (firstOfItsName(fields, name, position)) {
-                proxyResponse.setHeader(name, field.getValue());
-            } else {
-                proxyResponse.addHeader(name, field.getValue());
-            }
-        }
-    }
-
-    private static boolean firstOfItsName(HttpFields fields, String name, int position) {
-        for (int i = 0; i < position; i++) {
-            if (fields.getField(i).is(name)) {
-                return false;
-            }
-        }
-        return true;
+        ProxyHeaders.copyRequestHeaders(clientRequest, proxyRequest);
     }
 
     /**
@@ -421,6 +383,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
     }
 
+    /** Whether the backend's queue was full, so that the request was never sent. */
+    private static boolean isQueueFull(@Nullable Throwable failure) {
+        return failure instanceof RejectedExecutionException;
+    }
+
     private static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
@@ -460,7 +427,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             attempt.release();
             Throwable failure = result.getFailure();
             boolean clientFault = exchange.clientFailed || ClientFault.in(failure) != null;
-            if (!clientFault) {
+            if (!clientFault && !isQueueFull(failure)) {
                 if (failure == null || (attempt.responseStarted && !isTimeout(failure))) {
                     exchange.route.passiveHealth().answered(attempt.backend, result.getResponse().getStatus());
                 } else {
@@ -500,45 +467,43 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         return Failures.describe(failure, "timed out");
     }
 
-    /**
-     * Adds {@code Via}, {@code Forwarded}, {@code X-Forwarded-For} (each appended to the client's),
-     * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (Pier's own view). Replaces Jetty's version,
-     * which formats with {@link String#format} and streams on every request.
-     */
+    /** Pier's forwarded headers, as {@link ProxyHeaders#addForwardedHeaders} says. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        String remote = clientRequest.getRemoteAddr();
-        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
-        String scheme = clientRequest.getScheme();
-        String forwardedFor = ForwardedHeaders.append(clientRequest.getHeaders(X_FORWARDED_FOR), remote);
-        String forwarded = ForwardedHeaders.append(clientRequest.getHeaders(FORWARDED),
-                ForwardedHeaders.forwardedElement(clientRequest.getLocalAddr(), remote, host, scheme));
-        String protocol = clientRequest.getProtocol();
-        String via = ForwardedHeaders.append(clientRequest.getHeaders(VIA), "HTTP/1.1".equals(protocol)
-                ? via11 : protocol.replace("HTTP/", "") + " " + getViaHost());
-        proxyRequest.headers(headers -> {
-            headers.put(HttpHeader.VIA, via);
-            headers.put(HttpHeader.FORWARDED, forwarded);
-            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            } else {
-                headers.remove(HttpHeader.X_FORWARDED_HOST);
-            }
-        });
+        ProxyHeaders.addForwardedHeaders(clientRequest, proxyRequest, via11, getViaHost());
     }
 
-    /** Jetty's reader of the client's body, whose failures are the client's. */
+    /**
+     * Jetty's reader of the client's body, whose failures are the client's, and which cuts off a body that grows
+     * past the route's limit. Confined to the reads of one request, which the container serializes.
+     */
     private final class BodyReader extends StreamReader {
         private final HttpServletRequest request;
         private final AsyncRequestContent content;
+        private final long limit;
+        private long read;
 
         BodyReader(HttpServletRequest request, HttpServletResponse response, Request proxyRequest,
                    AsyncRequestContent content) {
             super(request, response, proxyRequest, content);
             this.request = request;
             this.content = content;
+            Exchange exchange = (Exchange) request.getAttribute(EXCHANGE_ATTRIBUTE);
+            this.limit = exchange == null ? -1 : exchange.route.settings().maxBodySize();
+        }
+
+        @Override
+        protected void onRequestContent(HttpServletRequest request, Request proxyRequest,
+                                        AsyncRequestContent content, byte[] buffer, int offset, int length,
+                                        Callback callback) {
+            read += length;
+            if (limit >= 0 && read > limit) {
+                ClientFault fault = clientFault(request, ClientFault.tooLarge(limit));
+                content.fail(fault);
+                callback.failed(fault);
+                return;
+            }
+            super.onRequestContent(request, proxyRequest, content, buffer, offset, length, callback);
         }
 
         @Override
@@ -570,6 +535,6 @@ public final class PierProxyServlet extends AsyncProxyServlet {
 
     /** Why a request was not proxied. */
     private enum Rejection {
-        BAD_PATH, NO_ROUTE, ALL_DOWN
+        BAD_PATH, NO_ROUTE, ALL_DOWN, TOO_LARGE
     }
 }
