@@ -14,7 +14,8 @@ public final class Paths {
 
     /**
      * {@code path} with its dot segments resolved; {@code /} for an empty path; null when it does not start with
-     * {@code /}, would climb above the root, or hides a dot segment in percent-encoding ({@code %2e%2e}).
+     * {@code /}, would climb above the root, hides a dot segment in percent-encoding ({@code %2e%2e}), or has a
+     * {@code %} that does not start an escape ({@code /%zz}).
      */
     public static @Nullable String normalize(String path) {
         if (path.isEmpty()) {
@@ -27,8 +28,17 @@ public final class Paths {
         if (canonical == null) {
             return null;
         }
-        if (canonical.indexOf('%') >= 0 && hasDotSegment(URIUtil.decodePath(canonical))) {
-            return null;
+        if (canonical.indexOf('%') >= 0) {
+            String decoded;
+            try {
+                decoded = URIUtil.decodePath(canonical);
+            } catch (IllegalArgumentException e) {
+                // A bad escape: no backend could read the path the same way Pier does.
+                return null;
+            }
+            if (hasDotSegment(decoded)) {
+                return null;
+            }
         }
         return canonical;
     }
