@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -117,7 +118,8 @@ final class PipelineSettingsReader {
                 ? problems.get(config, "set", keyOf(route, path, block + ".set"), Config::getObject) : null;
         if (setObject != null) {
             Config setConfig = setObject.toConfig();
-            for (Map.Entry<String, ConfigValue> entry : setObject.entrySet()) {
+            // In name order, so that the problems come out the same each time.
+            for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(setObject).entrySet()) {
                 String name = entry.getKey();
                 String quoted = ConfigUtil.joinPath(name);
                 String at = keyOf(route, path, block + ".set." + quoted);
