@@ -14,7 +14,9 @@ public final class Paths {
 
     /**
      * {@code path} with its dot segments resolved; {@code /} for an empty path; null when it does not start with
-     * {@code /}, would climb above the root, or hides a dot segment in percent-encoding ({@code %2e%2e}).
+     * {@code /}, would climb above the root, hides a dot segment in percent-encoding ({@code %2e%2e}) or behind a
+     * path parameter ({@code ..;x}, which many servers read as {@code ..}), or has a {@code %} that does not start
+     * an escape ({@code /%zz}).
      */
     public static @Nullable String normalize(String path) {
         if (path.isEmpty()) {
@@ -27,8 +29,17 @@ public final class Paths {
         if (canonical == null) {
             return null;
         }
-        if (canonical.indexOf('%') >= 0 && hasDotSegment(URIUtil.decodePath(canonical))) {
-            return null;
+        if (canonical.indexOf('%') >= 0 || canonical.indexOf(';') >= 0) {
+            String decoded;
+            try {
+                decoded = URIUtil.decodePath(canonical);
+            } catch (IllegalArgumentException e) {
+                // A bad escape: no backend could read the path the same way Pier does.
+                return null;
+            }
+            if (hasDotSegment(decoded)) {
+                return null;
+            }
         }
         return canonical;
     }
@@ -40,7 +51,9 @@ public final class Paths {
             if (end < 0) {
                 end = path.length();
             }
-            int length = end - start;
+            // A segment's name ends at its first path parameter: "..;x" is "..".
+            int semicolon = path.indexOf(';', start);
+            int length = (semicolon >= 0 && semicolon < end ? semicolon : end) - start;
             if ((length == 1 && path.charAt(start) == '.')
                     || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
                 return true;
