@@ -6,9 +6,11 @@ import java.util.List;
  * The whole configuration of one Pier, read and validated. Immutable.
  *
  * @param source where it was read from, for logs
+ * @param clientAddress how the client's address is told from the forwarding headers of trusted proxies
+ * @param requestId whether a client's request id is kept
  */
 public record PierSettings(String source, ServerSettings server, ProxySettings proxy, List<RouteSettings> routes,
-                          AdminSettings admin) {
+                          AdminSettings admin, ClientAddressSettings clientAddress, RequestIdSettings requestId) {
 
     public PierSettings {
         routes = List.copyOf(routes);

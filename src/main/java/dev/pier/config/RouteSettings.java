@@ -11,11 +11,13 @@ import java.util.List;
  * @param cookieName the cookie of the sticky-cookie policy
  * @param retries how many other backends a failed request may be tried on
  * @param maxBodySize the largest request body in bytes, or -1 for no limit
+ * @param stages the route's header and access rules
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
-                            WhenAllDown whenAllDown, long maxBodySize) {
+                            WhenAllDown whenAllDown, long maxBodySize,
+                            RouteStageSettings stages) {
 
     public RouteSettings {
         backends = List.copyOf(backends);

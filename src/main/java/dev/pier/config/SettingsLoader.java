@@ -34,22 +34,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SettingsLoader {
 
-    private static final Set<String> PIER_KEYS = Set.of("server", "proxy", "health-check", "routes", "route-defaults", "admin");
+    private static final Set<String> PIER_KEYS = union(Set.of("server", "proxy", "health-check", "routes",
+            "route-defaults", "admin"), PipelineSettingsReader.PIER_KEYS);
     private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
     private static final Set<String> PROXY_KEYS = Set.of("connect-timeout", "request-timeout",
             "max-connections-per-backend", "max-queued-per-backend", "idle-timeout", "client-threads");
     private static final Set<String> ROUTE_PROXY_KEYS = Set.of("request-timeout");
     private static final Set<String> HEALTH_KEYS =
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
-    private static final Set<String> ROUTE_KEYS =
-            Set.of("prefix", "strip-prefix", "policy", "backends", "proxy", "health-check", "hash-key", "cookie-name",
-                    "retries", "passive-health", "when-all-down", "max-body-size");
-    private static final Set<String> ROUTE_DEFAULT_KEYS = Set.of("strip-prefix", "policy", "weight", "hash-key",
-            "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size");
+    private static final Set<String> ROUTE_KEYS = union(Set.of("prefix", "strip-prefix", "policy", "backends",
+            "proxy", "health-check", "hash-key", "cookie-name", "retries", "passive-health", "when-all-down",
+            "max-body-size"), PipelineSettingsReader.ROUTE_KEYS);
+    private static final Set<String> ROUTE_DEFAULT_KEYS = union(Set.of("strip-prefix", "policy", "weight",
+            "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size"),
+            PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> PASSIVE_HEALTH_KEYS = Set.of("consecutive-failures", "count-5xx");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
 
     private SettingsLoader() {
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /**
@@ -85,8 +93,10 @@ public final class SettingsLoader {
         ProxySettings proxy = readProxy(problems, config);
         List<RouteSettings> routes = readRoutes(problems, config, proxy);
         AdminSettings admin = readAdmin(problems, config);
+        ClientAddressSettings clientAddress = PipelineSettingsReader.clientAddress(problems, config);
+        RequestIdSettings requestId = PipelineSettingsReader.requestId(problems, config);
         problems.throwIfAny();
-        return new PierSettings(source, server, proxy, routes, admin);
+        return new PierSettings(source, server, proxy, routes, admin, clientAddress, requestId);
     }
 
     /** Every problem of {@code e} on its own line, each with its file, line and key: for logs and the console. */
@@ -235,11 +245,12 @@ public final class SettingsLoader {
         WhenAllDown whenAllDown = problems.enumValue(withDefaults, "when-all-down", key.apply("when-all-down"),
                 WhenAllDown.values(), WhenAllDown::configName);
         Long maxBodySize = readSizeOrUnlimited(problems, withDefaults, "max-body-size", key.apply("max-body-size"));
+        RouteStageSettings stages = PipelineSettingsReader.route(problems, route, path, defaults);
         if (problems.size() > before) {
             return null;
         }
         return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
-                retries, passive, whenAllDown, maxBodySize);
+                retries, passive, whenAllDown, maxBodySize, stages);
     }
 
     /** A size in bytes ({@code 10MiB}, {@code 512k}) or {@code unlimited}, which reads as -1. */

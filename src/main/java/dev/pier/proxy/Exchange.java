@@ -1,7 +1,7 @@
 package dev.pier.proxy;
 
 import dev.pier.backend.Backend;
-import dev.pier.balancing.RequestInfo;
+import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Route;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +17,15 @@ final class Exchange {
     final Route route;
     /** The backend path and query, appended to a backend's URL to make a target. */
     final String pathAndQuery;
-    /** The request as the route's policy sees it, for every try and for the response's cookie. */
-    final RequestInfo request;
+    /** The request as the pipeline and the route's policy see it, for every try and for the response's cookie. */
+    final RequestContext request;
     private volatile List<Backend> tried;
     private volatile @Nullable Backend next;
     private volatile @Nullable Attempt current;
     /** Set when reading the client's request failed: nothing is retried and the backend is not blamed. */
     volatile boolean clientFailed;
 
-    Exchange(Route route, Backend first, String pathAndQuery, RequestInfo request) {
+    Exchange(Route route, Backend first, String pathAndQuery, RequestContext request) {
         this.route = route;
         this.pathAndQuery = pathAndQuery;
         this.request = request;

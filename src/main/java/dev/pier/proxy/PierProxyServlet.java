@@ -3,6 +3,9 @@ package dev.pier.proxy;
 import dev.pier.backend.Backend;
 import dev.pier.backend.Failures;
 import dev.pier.config.ProxySettings;
+import dev.pier.pipeline.LocalReply;
+import dev.pier.pipeline.Pipeline;
+import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Paths;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
@@ -14,7 +17,6 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Set;
@@ -61,8 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class PierProxyServlet extends AsyncProxyServlet {
 
     private static final Logger logger = LoggerFactory.getLogger(PierProxyServlet.class);
-    private static final String ROUTE_ATTRIBUTE = "dev.pier.proxy.route";
-    private static final String REJECTION_ATTRIBUTE = "dev.pier.proxy.rejection";
+    private static final String CONTEXT_ATTRIBUTE = "dev.pier.proxy.context";
+    private static final String PIPELINE_ATTRIBUTE = "dev.pier.proxy.pipeline";
     private static final String EXCHANGE_ATTRIBUTE = "dev.pier.proxy.exchange";
     private static final String CONTENT_ATTRIBUTE = "dev.pier.proxy.content";
     private static final String WRITER_ATTRIBUTE = "dev.pier.proxy.writer";
@@ -71,9 +73,6 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
-    private static final String X_FORWARDED_FOR = HttpHeader.X_FORWARDED_FOR.asString();
-    private static final String FORWARDED = HttpHeader.FORWARDED.asString();
-    private static final String VIA = HttpHeader.VIA.asString();
     private static final String CONNECTION = HttpHeader.CONNECTION.asString();
 
     private @Nullable PierRuntime runtime;
@@ -128,46 +127,69 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         return client;
     }
 
+    /**
+     * Runs the pipeline up to the choice of a backend: the stages before routing, routing, the route's own
+     * limits and stages. An answer of Pier's own is written here, before the body is read or a backend chosen.
+     */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        if ("CONNECT".equals(request.getMethod())) {
-            // A CONNECT connection would otherwise stay open waiting for a tunnel.
-            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            reject(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Pier does not tunnel CONNECT requests");
+        PierRuntime.Routing routing = runtime().routing();
+        String path = pathOf(request);
+        RequestContext context = new RequestContext(
+                ServletHeads.request(request, path == null ? request.getRequestURI() : path), System.nanoTime());
+        request.setAttribute(CONTEXT_ATTRIBUTE, context);
+        request.setAttribute(PIPELINE_ATTRIBUTE, routing.pipeline());
+        LocalReply reply = admit(request, routing, context, path);
+        if (reply != null) {
+            Answers.write(response, reply, context, routing.pipeline());
             return;
         }
         super.service(request, response);
     }
 
-    @Override
-    protected @Nullable String rewriteTarget(HttpServletRequest request) {
-        String path = pathOf(request);
+    private static @Nullable LocalReply admit(HttpServletRequest request, PierRuntime.Routing routing,
+                                              RequestContext context, @Nullable String path) {
+        LocalReply reply = routing.pipeline().beforeRouting(context);
+        if (reply != null) {
+            return reply;
+        }
+        if ("CONNECT".equals(request.getMethod())) {
+            // A CONNECT connection would otherwise stay open waiting for a tunnel.
+            return LocalReply.text(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MN",
+                    "Pier does not tunnel CONNECT requests", context).withHeader(CONNECTION, "close");
+        }
         if (path == null) {
-            request.setAttribute(REJECTION_ATTRIBUTE, Rejection.BAD_PATH);
-            return null;
+            return LocalReply.text(HttpServletResponse.SC_BAD_REQUEST, "BP", "Bad request path", context);
         }
-        Route route = runtime().router().match(path);
+        Route route = routing.router().match(path);
         if (route == null) {
-            request.setAttribute(REJECTION_ATTRIBUTE, Rejection.NO_ROUTE);
-            return null;
+            return LocalReply.text(HttpServletResponse.SC_NOT_FOUND, "NR", "No route for this path", context);
         }
+        context.route(route);
         long maxBody = route.settings().maxBodySize();
         if (maxBody >= 0 && request.getContentLengthLong() > maxBody) {
-            request.setAttribute(REJECTION_ATTRIBUTE, Rejection.TOO_LARGE);
+            // The body is never read: the connection cannot carry another request.
+            return LocalReply.text(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "TL",
+                    "Request body larger than " + maxBody + " bytes, this route's limit", context)
+                    .withHeader(CONNECTION, "close");
+        }
+        return routing.pipeline().afterRouting(context);
+    }
+
+    /** The backend that the route's policy chooses; null when none is eligible (then 503). */
+    @Override
+    protected @Nullable String rewriteTarget(HttpServletRequest request) {
+        RequestContext context = contextOf(request);
+        Route route = context.route();
+        Backend backend = route == null ? null : route.select(context);
+        if (route == null || backend == null) {
             return null;
         }
-        ServletRequestInfo info = new ServletRequestInfo(request);
-        Backend backend = route.select(info);
-        if (backend == null) {
-            request.setAttribute(ROUTE_ATTRIBUTE, route);
-            request.setAttribute(REJECTION_ATTRIBUTE, Rejection.ALL_DOWN);
-            return null;
-        }
-        String backendPath = route.backendPath(path);
+        String backendPath = route.backendPath(context.head().path());
         String query = request.getQueryString();
         String pathAndQuery = query == null ? backendPath : backendPath + '?' + query;
-        request.setAttribute(EXCHANGE_ATTRIBUTE, new Exchange(route, backend, pathAndQuery, info));
+        request.setAttribute(EXCHANGE_ATTRIBUTE, new Exchange(route, backend, pathAndQuery, context));
         return backend.url() + pathAndQuery;
     }
 
@@ -180,34 +202,21 @@ public final class PierProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
-        Rejection rejection = (Rejection) request.getAttribute(REJECTION_ATTRIBUTE);
-        if (rejection == Rejection.ALL_DOWN) {
-            Route route = (Route) request.getAttribute(ROUTE_ATTRIBUTE);
-            long seconds = Math.max(1, route.settings().healthCheck().interval().toSeconds());
-            response.setHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds));
-            reject(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                    "No healthy backend for route " + route.prefix());
-        } else if (rejection == Rejection.TOO_LARGE) {
-            // The body is never read: the connection cannot carry another request.
-            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            reject(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Request body too large for this route");
-        } else if (rejection == Rejection.NO_ROUTE) {
-            reject(response, HttpServletResponse.SC_NOT_FOUND, "No route for this path");
-        } else {
-            reject(response, HttpServletResponse.SC_BAD_REQUEST, "Bad request path");
-        }
+        RequestContext context = contextOf(request);
+        Route route = context.route();
+        String prefix = route == null ? "" : route.prefix();
+        long seconds = route == null ? 1 : Math.max(1, route.settings().healthCheck().interval().toSeconds());
+        Answers.write(response, LocalReply.text(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UH",
+                "No healthy backend for route " + prefix, context)
+                .withHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds)), context, pipelineOf(request));
     }
 
-    private void reject(HttpServletResponse response, int status, String message) {
-        try {
-            response.setStatus(status);
-            response.setContentType("text/plain;charset=utf-8");
-            byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-        } catch (IOException e) {
-            _log.debug("Cannot send {} to the client", status, e);
-        }
+    private static RequestContext contextOf(HttpServletRequest request) {
+        return (RequestContext) request.getAttribute(CONTEXT_ATTRIBUTE);
+    }
+
+    private static Pipeline pipelineOf(HttpServletRequest request) {
+        return (Pipeline) request.getAttribute(PIPELINE_ATTRIBUTE);
     }
 
     /** The client's body is read only when the backend's connection asks for it, so that a refused try can move. */
@@ -297,26 +306,61 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     }
 
     /**
-     * A failed exchange: the client's fault gets its 4xx (and the connection closes), the backend's Jetty's
-     * 502 or 504.
+     * A failed exchange: the client's fault gets its 4xx, a full backend queue 503, the backend's failure 502 or
+     * 504; each as an answer of Pier's own, which closes the connection.
      */
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                          Response serverResponse, Throwable failure) {
+                                          @Nullable Response serverResponse, Throwable failure) {
+        RequestContext context = contextOf(clientRequest);
         ClientFault fault = ClientFault.in(failure);
+        LocalReply reply;
         if (fault != null) {
-            sendProxyResponseError(clientRequest, proxyResponse, fault.status());
+            reply = LocalReply.text(fault.status(), "CF", "Bad request: " + fault.getMessage(), context);
         } else if (isQueueFull(failure)) {
             // Every connection to the backend busy and its queue full: Pier's own back-pressure, not a failure.
-            if (!proxyResponse.isCommitted()) {
-                proxyResponse.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
-            }
-            sendProxyResponseError(clientRequest, proxyResponse, HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            reply = LocalReply.text(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UQ",
+                    "Every connection to the backend is busy", context).withHeader(HttpHeader.RETRY_AFTER.asString(), "1");
         } else {
-            super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+            int status = proxyResponseStatus(failure);
+            if (serverResponse != null && expects100Continue(clientRequest) && serverResponse.getStatus() >= 200) {
+                status = serverResponse.getStatus();
+            }
+            reply = status == HttpServletResponse.SC_GATEWAY_TIMEOUT
+                    ? LocalReply.text(status, "UT", "The backend did not answer in time", context)
+                    : LocalReply.text(status, "UF", "The backend failed to answer", context);
+        }
+        sendFailure(clientRequest, proxyResponse, reply);
+    }
+
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          int status) {
+        sendFailure(clientRequest, proxyResponse, LocalReply.text(status, "UF", "The request failed",
+                contextOf(clientRequest)));
+    }
+
+    /** Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. */
+    private void sendFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, LocalReply reply) {
+        if (proxyResponse.isCommitted()) {
+            // Jetty's way: the container aborts the connection, so the client sees a cut-off answer.
+            super.sendProxyResponseError(clientRequest, proxyResponse, reply.status());
+            return;
+        }
+        try {
+            proxyResponse.reset();
+            proxyResponse.setHeader(CONNECTION, "close");
+            Answers.write(proxyResponse, reply, contextOf(clientRequest), pipelineOf(clientRequest));
+        } catch (RuntimeException e) {
+            logger.debug("Cannot answer {}", reply.status(), e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
         }
     }
 
+    /** The backend's end-to-end headers, the policy's cookie, then the pipeline's response stages. */
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
@@ -329,6 +373,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 proxyResponse.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
             }
         }
+        pipelineOf(clientRequest).respond(contextOf(clientRequest), serverResponse.getStatus(),
+                ServletHeads.response(proxyResponse));
     }
 
     /** The client's end-to-end headers, as {@link ProxyHeaders#copyRequestHeaders} says. */
@@ -470,7 +516,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     /** Pier's forwarded headers, as {@link ProxyHeaders#addForwardedHeaders} says. */
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        ProxyHeaders.addForwardedHeaders(clientRequest, proxyRequest, via11, getViaHost());
+        RequestContext context = contextOf(clientRequest);
+        ProxyHeaders.addForwardedHeaders(clientRequest, proxyRequest, via11, getViaHost(), context.trustedPeer());
+        Pipeline pipeline = pipelineOf(clientRequest);
+        proxyRequest.headers(headers -> pipeline.forward(context, ServletHeads.fields(headers)));
     }
 
     /**
@@ -531,10 +580,5 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         public void onError(Throwable failure) {
             proxyResponse.abort(clientFault(request, ClientFault.writing(failure)));
         }
-    }
-
-    /** Why a request was not proxied. */
-    private enum Rejection {
-        BAD_PATH, NO_ROUTE, ALL_DOWN, TOO_LARGE
     }
 }

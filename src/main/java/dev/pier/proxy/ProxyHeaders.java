@@ -58,17 +58,23 @@ final class ProxyHeaders {
      * client's {@code Connection} names is the client's hop's alone: Pier's value replaces it rather than
      * extending it.
      *
+     * <p>{@code X-Forwarded-For} and {@code Forwarded} say who the client is: only a trusted proxy's are kept
+     * (with the proxy appended); from anyone else they are replaced by the peer's address, so that a backend
+     * reading the leftmost entry cannot be fooled.
+     *
      * @param via11 the {@code Via} element of an HTTP/1.1 request
+     * @param trustedPeer whether the peer is a trusted proxy
      */
     static void addForwardedHeaders(HttpServletRequest clientRequest, Request proxyRequest, String via11,
-                                    String viaHost) {
+                                    String viaHost, boolean trustedPeer) {
         Set<String> connectionNamed = HopByHop.named(clientRequest.getHeaders(CONNECTION));
         String remote = clientRequest.getRemoteAddr();
         String host = clientRequest.getHeader(HttpHeader.HOST.asString());
         String scheme = clientRequest.getScheme();
-        String forwardedFor = ForwardedHeaders.append(incoming(clientRequest, X_FORWARDED_FOR, connectionNamed),
-                remote);
-        String forwarded = ForwardedHeaders.append(incoming(clientRequest, FORWARDED, connectionNamed),
+        String forwardedFor = ForwardedHeaders.append(
+                trustedPeer ? incoming(clientRequest, X_FORWARDED_FOR, connectionNamed) : null, remote);
+        String forwarded = ForwardedHeaders.append(
+                trustedPeer ? incoming(clientRequest, FORWARDED, connectionNamed) : null,
                 ForwardedHeaders.forwardedElement(clientRequest.getLocalAddr(), remote, host, scheme));
         String protocol = clientRequest.getProtocol();
         String via = ForwardedHeaders.append(incoming(clientRequest, VIA, connectionNamed),

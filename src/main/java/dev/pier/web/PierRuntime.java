@@ -4,8 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.ConfigException;
 import dev.pier.config.PierSettings;
+import dev.pier.config.RouteSettings;
+import dev.pier.config.RouteStageSettings;
 import dev.pier.config.SettingsLoader;
 import dev.pier.health.HealthChecker;
+import dev.pier.pipeline.Pipeline;
+import dev.pier.pipeline.PipelineFactory;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
 import jakarta.servlet.ServletContext;
@@ -61,7 +65,8 @@ public final class PierRuntime implements AutoCloseable {
             for (Route route : router.routes()) {
                 watches.put(route.prefix(), checker.watch(route.prefix(), route.pool(), route.settings().healthCheck()));
             }
-            return new PierRuntime(configFile, checker, new State(settings, router, watches));
+            return new PierRuntime(configFile, checker,
+                    new State(settings, new Routing(router, pipeline(settings)), watches));
         } catch (RuntimeException e) {
             checker.close();
             throw e;
@@ -82,12 +87,17 @@ public final class PierRuntime implements AutoCloseable {
     }
 
     public Router router() {
-        return state.router();
+        return state.routing().router();
+    }
+
+    /** The routes and the request pipeline of one configuration: a request reads this once. */
+    public Routing routing() {
+        return state.routing();
     }
 
     /** Whether every backend of every route has had its first probe. */
     public boolean ready() {
-        for (Route route : state.router().routes()) {
+        for (Route route : state.routing().router().routes()) {
             if (!route.pool().snapshot().allProbed()) {
                 return false;
             }
@@ -119,12 +129,12 @@ public final class PierRuntime implements AutoCloseable {
             return new ReloadOutcome(false, "Invalid Pier configuration " + configFile + ":" + problems);
         }
         State before = state;
-        Router router = Router.of(settings.routes(), before.router());
+        Router router = Router.of(settings.routes(), before.routing().router());
         Map<String, HealthChecker.Watch> watches = new HashMap<>();
         int kept = 0;
         int added = 0;
         for (Route route : router.routes()) {
-            Route old = before.router().byPrefix(route.prefix());
+            Route old = before.routing().router().byPrefix(route.prefix());
             for (var backend : route.pool().backends()) {
                 if (old != null && old.pool().backends().contains(backend)) {
                     kept++;
@@ -141,10 +151,10 @@ public final class PierRuntime implements AutoCloseable {
             }
         });
         int total = 0;
-        for (Route route : before.router().routes()) {
+        for (Route route : before.routing().router().routes()) {
             total += route.pool().backends().size();
         }
-        state = new State(settings, router, watches);
+        state = new State(settings, new Routing(router, pipeline(settings)), watches);
         if (!settings.server().equals(before.settings().server())
                 || !settings.proxy().withRequestTimeout(before.settings().proxy().requestTimeout())
                 .equals(before.settings().proxy())) {
@@ -197,8 +207,21 @@ public final class PierRuntime implements AutoCloseable {
         healthChecker.close();
     }
 
-    /** Settings, the routes built from them and the routes' probes, by prefix, swapped together. Immutable. */
-    private record State(PierSettings settings, Router router, Map<String, HealthChecker.Watch> watches) {
+    /** The request pipeline of {@code settings}. */
+    private static Pipeline pipeline(PierSettings settings) {
+        Map<String, RouteStageSettings> stages = new HashMap<>();
+        for (RouteSettings route : settings.routes()) {
+            stages.put(route.prefix(), route.stages());
+        }
+        return PipelineFactory.create(settings.clientAddress(), settings.requestId(), stages);
+    }
+
+    /** A configuration's routes and request pipeline, swapped together. Immutable. */
+    public record Routing(Router router, Pipeline pipeline) {
+    }
+
+    /** Settings, the routes and pipeline built from them and the routes' probes, by prefix, swapped together. Immutable. */
+    private record State(PierSettings settings, Routing routing, Map<String, HealthChecker.Watch> watches) {
         State {
             watches = Map.copyOf(watches);
         }

@@ -96,7 +96,8 @@ class ForwardingTest {
                 """);
         assertThat(answer).startsWith("HTTP/1.1 200");
         Map<String, String> seen = echo(answer.substring(answer.indexOf("\r\n\r\n") + 4));
-        assertThat(seen.get("header.x-forwarded-for")).isEqualTo("203.0.113.9, 127.0.0.1");
+        // 127.0.0.1 is no trusted proxy: what it claims in X-Forwarded-For is replaced by its own address.
+        assertThat(seen.get("header.x-forwarded-for")).isEqualTo("127.0.0.1");
         assertThat(seen.get("header.x-forwarded-proto")).isEqualTo("http");
         assertThat(seen.get("header.x-forwarded-host")).isEqualTo("shop.example:8443");
         assertThat(seen.get("header.forwarded")).contains("for=\"127.0.0.1\"").contains("proto=http");
@@ -120,7 +121,7 @@ class ForwardingTest {
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHeaders().getValuesList("Set-Cookie")).containsExactly("a=1", "b=2");
         assertThat(response.getHeaders().getValuesList("X-Multi")).containsExactly("one", "two");
-        assertThat(response.getHeaders().contains("X-Hop")).isFalse();
+        assertThat(response.getHeaders().contains("X-Hop")).as(response.getHeaders().toString()).isFalse();
         assertThat(response.getHeaders().get("X-Backend")).isEqualTo("backend");
     }
 

@@ -12,6 +12,7 @@ import dev.pier.config.HealthCheckSettings;
 import dev.pier.config.PassiveHealthSettings;
 import dev.pier.config.PolicyName;
 import dev.pier.config.RouteSettings;
+import dev.pier.config.RouteStageSettings;
 import dev.pier.config.WhenAllDown;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ class RouterReloadTest {
     private static RouteSettings route(String prefix, BackendSettings... backends) {
         return new RouteSettings(prefix, false, PolicyName.ROUND_ROBIN, List.of(backends), Duration.ofSeconds(30),
                 HEALTH, new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "pier-sticky", 2,
-                new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1);
+                new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1, RouteStageSettings.NONE);
     }
 
     private static BackendSettings backend(int port, int weight) {
