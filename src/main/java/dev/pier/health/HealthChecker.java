@@ -207,19 +207,39 @@ public final class HealthChecker implements AutoCloseable {
                 if (!inFlight.compareAndSet(false, true)) {
                     return;
                 }
-                probe.probe(backend).whenComplete((result, failure) -> {
-                    try {
-                        record(result != null ? result : ProbeResult.down(String.valueOf(failure)));
-                    } catch (RuntimeException e) {
-                        logger.warn("Health check of {} failed", backend, e);
-                    } finally {
-                        inFlight.set(false);
-                    }
-                });
+                probe(true);
             } catch (RuntimeException e) {
                 inFlight.set(false);
                 logger.warn("Health check of {} failed", backend, e);
             }
+        }
+
+        /**
+         * Probes once. A first probe that times out is sent again at once before it decides: at start-up the
+         * time may have gone to Pier's own warming up (a cold JVM, a busy machine), not to the backend.
+         */
+        private void probe(boolean mayRepeat) {
+            probe.probe(backend).whenComplete((result, failure) -> {
+                boolean again = false;
+                try {
+                    ProbeResult outcome = result != null ? result : ProbeResult.down(String.valueOf(failure));
+                    again = mayRepeat && outcome.timedOut() && tracker.health() == Health.UNKNOWN
+                            && pool.health(backend) == Health.UNKNOWN;
+                    if (again) {
+                        logger.debug("First probe of {} timed out; probing again before deciding", backend);
+                        probe(false);
+                    } else {
+                        record(outcome);
+                    }
+                } catch (RuntimeException e) {
+                    again = false;
+                    logger.warn("Health check of {} failed", backend, e);
+                } finally {
+                    if (!again) {
+                        inFlight.set(false);
+                    }
+                }
+            });
         }
 
         private void record(ProbeResult result) {

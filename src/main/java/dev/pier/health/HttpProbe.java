@@ -34,7 +34,7 @@ final class HttpProbe implements Probe {
                     .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .send(result -> {
                         if (result.isFailed()) {
-                            answer.complete(ProbeResult.down(describe(result.getFailure())));
+                            answer.complete(ProbeResult.failed(result.getFailure(), timeout));
                         } else {
                             int status = result.getResponse().getStatus();
                             String reason = "HTTP " + status + " from " + path;

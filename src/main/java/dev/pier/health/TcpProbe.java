@@ -28,7 +28,7 @@ final class TcpProbe implements Probe {
     @Override
     public CompletableFuture<ProbeResult> probe(Backend backend) {
         return CompletableFuture.supplyAsync(() -> connect(backend), executor)
-                .exceptionally(failure -> ProbeResult.down(HttpProbe.describeFailure(failure, timeout)));
+                .exceptionally(failure -> ProbeResult.failed(failure, timeout));
     }
 
     private ProbeResult connect(Backend backend) {
@@ -36,7 +36,7 @@ final class TcpProbe implements Probe {
             socket.connect(new InetSocketAddress(backend.host(), backend.port()), (int) timeout.toMillis());
             return ProbeResult.up("TCP connection opened");
         } catch (IOException e) {
-            return ProbeResult.down(HttpProbe.describeFailure(e, timeout));
+            return ProbeResult.failed(e, timeout);
         }
     }
 }

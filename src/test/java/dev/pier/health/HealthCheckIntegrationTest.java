@@ -60,6 +60,38 @@ class HealthCheckIntegrationTest {
     }
 
     @Test
+    void aFirstProbeThatTimesOutIsSentAgainBeforeItDecides() {
+        TestBackend a = TestBackend.start("a");
+        a.slowProbes(1, 1500);
+        try (PierHarness pier = PierHarness.start(dir, """
+                health-check { interval = 1h, timeout = 500ms }
+                routes = [ { prefix = "/", backends = ["%s"] } ]
+                """.formatted(a.url()))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pier.get("/_pier/ready").getStatus() == 200);
+            assertThat(pier.get("/").getStatus()).isEqualTo(200);
+            assertThat(a.probes()).isEqualTo(2);
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void aBackendThatNeverAnswersItsProbesIsDownAfterTwoTimeouts() {
+        TestBackend a = TestBackend.start("a");
+        a.slowProbes(5, 2000);
+        try (PierHarness pier = PierHarness.start(dir, """
+                health-check { interval = 1h, timeout = 300ms }
+                routes = [ { prefix = "/", backends = ["%s"] } ]
+                """.formatted(a.url()))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pier.get("/_pier/ready").getStatus() == 200);
+            assertThat(pier.get("/").getStatus()).isEqualTo(503);
+            assertThat(a.probes()).isEqualTo(2);
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
     void backendWhoseListenerClosesIsMarkedDownAndTrafficGoesToTheOthers() {
         TestBackend a = TestBackend.start("a");
         TestBackend b = TestBackend.start("b");

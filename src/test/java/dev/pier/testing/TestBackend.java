@@ -32,6 +32,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger healthStatus = new AtomicInteger(200);
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger slowProbes = new AtomicInteger();
+    private volatile long slowProbeMillis;
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private int port;
 
@@ -74,7 +76,12 @@ public final class TestBackend implements AutoCloseable {
         if (path.equals("/health")) {
             probes.incrementAndGet();
             response.setStatus(healthStatus.get());
-            response.write(true, null, callback);
+            if (slowProbes.getAndDecrement() > 0) {
+                request.getComponents().getScheduler().schedule(() -> response.write(true, null, callback),
+                        slowProbeMillis, TimeUnit.MILLISECONDS);
+            } else {
+                response.write(true, null, callback);
+            }
             return true;
         }
         requests.incrementAndGet();
@@ -160,6 +167,12 @@ public final class TestBackend implements AutoCloseable {
     /** Requests other than health probes that reached this backend. */
     public int requests() {
         return requests.get();
+    }
+
+    /** The next {@code count} health probes are answered only after {@code millis}. */
+    public void slowProbes(int count, long millis) {
+        slowProbeMillis = millis;
+        slowProbes.set(count);
     }
 
     /** Health probes that reached this backend. */
