@@ -174,9 +174,7 @@ final class RawClient implements AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (!eof) {
-                if (!readSome(deadline)) {
-                    return false;
-                }
+                readSome(deadline);
                 pending = new byte[0];
             }
             return true;
@@ -191,16 +189,14 @@ final class RawClient implements AutoCloseable {
     }
 
     /**
-     * Whether the connection is still open {@code wait} after the last read: nothing arrives and no close is
-     * seen. Data that arrives meanwhile is kept for later reads.
+     * Whether the connection is still open after {@code wait}: no close is seen meanwhile. Data that arrives
+     * meanwhile is kept for later reads.
      */
     boolean staysOpenFor(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (!eof) {
-                if (!readSome(deadline)) {
-                    return true;
-                }
+                readSome(deadline);
             }
             return false;
         } catch (AssertionError timedOut) {
