@@ -155,6 +155,22 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until a whole head and at least {@code bodyBytes} bytes after it have arrived (or the close), and
+     * returns the head; the bytes read are discarded.
+     */
+    String readUntilHeadAndSome(int bodyBytes, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        int end = fill(deadline, "\r\n\r\n");
+        if (end < 0) {
+            return "";
+        }
+        String head = new String(take(end + 4), StandardCharsets.ISO_8859_1);
+        fillBytes(deadline, bodyBytes);
+        pending = new byte[0];
+        return head;
+    }
+
     /** Everything the server sends until it closes the connection, within {@code wait}. */
     String readUntilClose(Duration wait) {
         drain(System.nanoTime() + wait.toNanos());

@@ -155,6 +155,17 @@ final class RecordingBackend implements AutoCloseable {
         return open;
     }
 
+    /** Connections that carried {@code text} and are still open. */
+    int openConnectionsCarrying(String text) {
+        int open = 0;
+        for (Connection connection : connections) {
+            if (!connection.closed() && connection.text().contains(text)) {
+                open++;
+            }
+        }
+        return open;
+    }
+
     /** Whether any byte sequence {@code text} was received on any connection. */
     boolean anyConnectionCarried(String text) {
         for (Connection connection : connections) {
