@@ -293,7 +293,8 @@ final class RecordingBackend implements AutoCloseable {
 
     private void answerNormally(OutputStream out, String method, String target) throws IOException {
         if (target.startsWith("/big/")) {
-            int size = Integer.parseInt(target.substring("/big/".length()));
+            int query = target.indexOf('?');
+            int size = Integer.parseInt(target.substring("/big/".length(), query < 0 ? target.length() : query));
             write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + size
                     + "\r\nX-Backend: " + name + "\r\n\r\n");
             byte[] piece = new byte[64 * 1024];
