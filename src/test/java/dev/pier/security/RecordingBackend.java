@@ -28,9 +28,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A backend on a raw {@link ServerSocket} (127.0.0.1, a free port) that records every byte of every connection it
  * accepts and parses just enough HTTP/1.1 to answer: a request line, header lines, a body framed by
- * {@code Content-Length} or {@code chunked}. {@code GET /health} is always answered 200; every other request is
- * answered according to the {@link Mode} in force when its head arrived: a small valid 200 normally
- * ({@code GET /big/<n>} streams n bytes), or one of the evil answers that tests aim at Pier.
+ * {@code Content-Length} or {@code chunked}, {@code 100 Continue} when asked for. {@code GET /health} is always
+ * answered 200; every other request is answered according to the {@link Mode} in force when its head arrived: a
+ * small valid 200 normally ({@code GET /big/<n>} streams n bytes), or one of the evil answers that tests aim at
+ * Pier.
  *
  * <p>Thread-safe: one thread per connection; recordings are synchronized per connection, lists are
  * copy-on-write, the mode is volatile.
@@ -235,6 +236,9 @@ final class RecordingBackend implements AutoCloseable {
             connection.carriedRequest = true;
             received = new Received(connection.id, method, target, head);
             requests.add(received);
+        }
+        if (headerValue(head, "expect").equals("100-continue")) {
+            write(out, "HTTP/1.1 100 Continue\r\n\r\n");
         }
         boolean bodyWhole = readBody(in, head, received);
         if (received != null) {
