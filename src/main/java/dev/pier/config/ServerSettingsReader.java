@@ -3,6 +3,7 @@ package dev.pier.config;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code pier.server}, limits included. Stateless. */
 final class ServerSettingsReader {
@@ -10,7 +11,8 @@ final class ServerSettingsReader {
     private static final Set<String> SERVER_KEYS =
             Set.of("host", "port", "threads", "shutdown-timeout", "limits");
     private static final Set<String> LIMIT_KEYS =
-            Set.of("header-timeout", "idle-timeout", "max-header-count", "max-connections");
+            Set.of("header-timeout", "body-idle-timeout", "write-idle-timeout",
+            "max-header-count", "max-connections");
 
     private ServerSettingsReader() {
     }
@@ -33,10 +35,15 @@ final class ServerSettingsReader {
         String at = "pier.server.limits";
         problems.unknownKeys(config.getObject(at), at, LIMIT_KEYS);
         Duration header = problems.duration(config, at + ".header-timeout", at + ".header-timeout", true);
-        Duration idle = problems.duration(config, at + ".idle-timeout", at + ".idle-timeout", true);
+        Duration body = problems.duration(config, at + ".body-idle-timeout", at + ".body-idle-timeout", true);
+        Duration write = problems.duration(config, at + ".write-idle-timeout", at + ".write-idle-timeout", true);
         Integer headers = problems.atLeast(config, at + ".max-header-count", at + ".max-header-count", 1);
         Integer connections = problems.atLeast(config, at + ".max-connections", at + ".max-connections", 1);
-        return new ClientLimits(header == null ? Duration.ZERO : header, idle == null ? Duration.ZERO : idle,
-                headers == null ? 1 : headers, connections == null ? 1 : connections);
+        return new ClientLimits(orZero(header), orZero(body), orZero(write), headers == null ? 1 : headers,
+                connections == null ? 1 : connections);
+    }
+
+    private static Duration orZero(@Nullable Duration d) {
+        return d == null ? Duration.ZERO : d;
     }
 }

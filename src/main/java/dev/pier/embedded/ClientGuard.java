@@ -1,5 +1,6 @@
 package dev.pier.embedded;
 
+import dev.pier.config.ClientLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
@@ -8,6 +9,7 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,16 +20,22 @@ import org.eclipse.jetty.util.Callback;
  * and tells the {@link HeadDeadline} when a request starts and ends. Refused: more header fields than
  * {@code pier.server.limits.max-header-count} (431); an HTTP/1.0 request with {@code Transfer-Encoding}, whose
  * framing RFC 9112 (section 6.1) says to treat as faulty (400, and the connection closes so that nothing behind
- * it is read as a request). Immutable; thread-safe.
+ * it is read as a request). On HTTP/1 it also sets the connection's idle timeout to
+ * {@code body-idle-timeout} while the request is read and to {@code write-idle-timeout} once the answer is
+ * written. Immutable; thread-safe.
  */
 final class ClientGuard extends Handler.Wrapper {
 
     private final int maxHeaderCount;
+    private final long bodyIdleMillis;
+    private final long writeIdleMillis;
     private final HeadDeadline deadline;
 
-    ClientGuard(Handler handler, int maxHeaderCount, HeadDeadline deadline) {
+    ClientGuard(Handler handler, ClientLimits limits, HeadDeadline deadline) {
         super(handler);
-        this.maxHeaderCount = maxHeaderCount;
+        this.maxHeaderCount = limits.maxHeaderCount();
+        this.bodyIdleMillis = limits.bodyIdleTimeout().toMillis();
+        this.writeIdleMillis = limits.writeIdleTimeout().toMillis();
         this.deadline = deadline;
     }
 
@@ -45,6 +53,17 @@ final class ClientGuard extends Handler.Wrapper {
         }
         Connection connection = request.getConnectionMetaData().getConnection();
         deadline.requestStarted(connection);
+        // HTTP/1: one exchange at a time on the connection, so its idle timeout is the exchange's. While the body
+        // is read, the body's; once the answer is written, the writer's (see Writing).
+        EndPoint endPoint = connection.getEndPoint();
+        boolean http1 = request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_2
+                && request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3;
+        if (http1) {
+            endPoint.setIdleTimeout(bodyIdleMillis);
+            if (writeIdleMillis != bodyIdleMillis) {
+                response = new Writing(request, response, endPoint, writeIdleMillis);
+            }
+        }
         Callback ended = new Callback.Nested(callback) {
             @Override
             public void succeeded() {
@@ -67,6 +86,28 @@ final class ClientGuard extends Handler.Wrapper {
         } catch (Throwable failure) {
             deadline.requestEnded(connection);
             throw failure;
+        }
+    }
+
+    /** A response whose first write switches the connection to the write idle timeout. Confined to its exchange. */
+    private static final class Writing extends Response.Wrapper {
+        private final EndPoint endPoint;
+        private final long idleMillis;
+        private boolean writing;
+
+        Writing(Request request, Response response, EndPoint endPoint, long idleMillis) {
+            super(request, response);
+            this.endPoint = endPoint;
+            this.idleMillis = idleMillis;
+        }
+
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback callback) {
+            if (!writing) {
+                writing = true;
+                endPoint.setIdleTimeout(idleMillis);
+            }
+            super.write(last, content, callback);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.pier.web.PierListener;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -48,12 +49,15 @@ public final class PierServer {
         http.setSendXPoweredBy(false);
         // Room for what Pier adds to a backend's head, which may be 8 KiB (see the proxy's client).
         http.setResponseHeaderSize(16 * 1024);
-        http.setIdleTimeout(limits.idleTimeout().toMillis());
+        http.setIdleTimeout(limits.bodyIdleTimeout().toMillis());
+        // RFC 9110/9112 with no leniency at all: Jetty's default also takes a bare LF as the end of a header line
+        // or of a chunk size, which a backend or another proxy in the chain may read differently.
+        http.setHttpCompliance(HttpCompliance.STRICT);
         // No acceptor thread: the selectors accept new connections themselves (Jetty's default number of them).
         ServerConnector connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(http));
         connector.setHost(server.host());
         connector.setPort(server.port());
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setIdleTimeout(limits.bodyIdleTimeout().toMillis());
         jetty.addConnector(connector);
         jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
         HeadDeadline deadline = new HeadDeadline(limits.headerTimeout(), jetty.getScheduler());
@@ -73,7 +77,7 @@ public final class PierServer {
         admin.setInitOrder(1);
         context.addServlet(admin, "/_pier/*");
 
-        jetty.setHandler(new GracefulHandler(new ClientGuard(context, limits.maxHeaderCount(), deadline)));
+        jetty.setHandler(new GracefulHandler(new ClientGuard(context, limits, deadline)));
         jetty.setStopTimeout(server.shutdownTimeout().toMillis());
         return jetty;
     }

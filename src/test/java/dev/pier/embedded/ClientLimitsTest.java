@@ -32,7 +32,7 @@ class ClientLimitsTest {
         backend = TestBackend.start("a");
         pier = PierHarness.start(dir, """
                 health-check { interval = 1h }
-                server { limits { header-timeout = 1s, idle-timeout = 1s } }
+                server { limits { header-timeout = 1s, body-idle-timeout = 1s, write-idle-timeout = 1s } }
                 routes = [ { prefix = "/", proxy { request-timeout = 10s }, backends = ["%s"] } ]
                 """.formatted(backend.url()));
         pier.awaitReady();

@@ -31,7 +31,7 @@ class ClientFaultTest {
         backends = List.of(TestBackend.start("a"), TestBackend.start("b"), TestBackend.start("c"));
         pier = PierHarness.start(dir, """
                 health-check { interval = 1h }
-                server { limits { idle-timeout = 1s } }
+                server { limits { body-idle-timeout = 1s } }
                 routes = [ { prefix = "/", retries = 2, passive-health { consecutive-failures = 3 },
                   backends = ["%s", "%s", "%s"] } ]
                 """.formatted(backends.get(0).url(), backends.get(1).url(), backends.get(2).url()));

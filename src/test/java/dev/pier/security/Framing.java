@@ -31,11 +31,21 @@ final class Framing {
      * One attack case: the bytes before the smuggled request and the statuses Pier may answer it with.
      *
      * @param answerAllowed whether Pier may also proxy the request itself (and then close), instead of refusing it
+     * @param inBody whether the fault lies in the body, which streams: the head may have reached the backend,
+     *               but never the whole request, and that backend connection must be closed
      */
-    record Attack(String description, String bytes, Set<Integer> statuses, boolean answerAllowed) {
+    record Attack(String description, String bytes, Set<Integer> statuses, boolean answerAllowed, boolean inBody) {
+
+        Attack(String description, String bytes, Set<Integer> statuses, boolean answerAllowed) {
+            this(description, bytes, statuses, answerAllowed, false);
+        }
 
         static Attack refused(String description, String bytes) {
             return new Attack(description, bytes, Set.of(400), false);
+        }
+
+        static Attack refusedInBody(String description, String bytes) {
+            return new Attack(description, bytes, Set.of(400), false, true);
         }
 
         static Attack refusedWith(String description, String bytes, Integer... statuses) {
@@ -83,9 +93,20 @@ final class Framing {
             assertThat(status).as("Pier's answer: %s", escape(answer)).isLessThan(500);
         } else {
             assertThat(status).as("Pier's answer: %s", escape(answer)).isIn(attack.statuses());
-            assertThat(backend.requests().subList(before, backend.requests().size()))
-                    .as("requests that reached the backend").extracting(RecordingBackend.Received::target)
-                    .containsExactly(marker);
+            var reached = backend.requests().subList(before, backend.requests().size());
+            if (attack.inBody()) {
+                // The head streamed ahead of the bad body: the backend must never have the request whole, and
+                // Pier must close that connection rather than reuse it.
+                assertThat(reached).as("requests that reached the backend whole")
+                        .filteredOn(r -> !r.target().equals(marker))
+                        .allSatisfy(r -> assertThat(r.complete()).as(r.target()).isNotEqualTo(Boolean.TRUE));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(backend.openConnectionsCarrying("/upload")).as("open connections of the fragment")
+                                .isZero());
+            } else {
+                assertThat(reached).as("requests that reached the backend").extracting(RecordingBackend.Received::target)
+                        .containsExactly(marker);
+            }
         }
         assertThat(canary.accepted()).as("connections to the canary").isZero();
     }

@@ -1,5 +1,7 @@
 package dev.pier.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static dev.pier.security.Framing.Attack.refused;
 import static dev.pier.security.Framing.Attack.refusedWith;
 
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +84,7 @@ class HeaderJunkTest {
                 refused("a header line without a colon", get("X-A b\r\n")),
                 refused("an empty header name", get(": b\r\n")),
                 refused("a NUL in a header name", get("X-\0A: b\r\n")),
-                refused("a lower-case version 'http/1.1'", requestLine("GET /junk http/1.1")),
+                // Not here: a lower-case 'http/1.1', which Jetty's parser reads as HTTP/1.1 (see below).
                 refusedWith("version 'HTTP/1.2'", requestLine("GET /junk HTTP/1.2"), 400, 505),
                 // Jetty reads it as an HTTP/2 preface gone wrong: 426 Upgrade Required, a refusal as good as 400.
                 refusedWith("version 'HTTP/2.0' in an HTTP/1 request line", requestLine("GET /junk HTTP/2.0"),
@@ -106,5 +109,23 @@ class HeaderJunkTest {
     @MethodSource("attacks")
     void malformedRequestLinesAndHeadersAreRefusedAndTheRequestBehindThemNeverReachesABackend(Attack attack) {
         Framing.assertRefused(pier, backend, canary, attack);
+    }
+
+    /**
+     * A known leniency: Jetty's parser reads a lower-case {@code http/1.1} as HTTP/1.1 and no compliance mode
+     * changes that. It cannot smuggle anything past Pier, which parses it once and rebuilds the request line:
+     * the backend receives a well-formed {@code HTTP/1.1} request, and the request behind it is an ordinary
+     * pipelined one.
+     */
+    @Test
+    void aLowerCaseVersionIsReadAsHttp11AndGoesOnWellFormed() {
+        int before = backend.requests().size();
+        try (RawClient client = RawClient.connect(pier.port())) {
+            client.send("GET /lower http/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(client.readUntilClose(java.time.Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+        }
+        assertThat(backend.requests().subList(before, backend.requests().size()))
+                .extracting(RecordingBackend.Received::target).containsExactly("/lower");
+        assertThat(backend.anyConnectionCarried("GET /lower HTTP/1.1\r\n")).isTrue();
     }
 }

@@ -10,7 +10,6 @@ import dev.pier.testing.PierHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,10 +37,10 @@ class SlowReadTest {
         backend = RecordingBackend.start("big");
         pier = PierHarness.start(dir, """
                 health-check { interval = 1h }
+                server { limits { write-idle-timeout = 2s } }
                 routes = [ { prefix = "/", backends = ["%s"], passive-health { consecutive-failures = 1 } } ]
                 """.formatted(backend.url()));
         pier.awaitReady();
-        ((ServerConnector) pier.server().getConnectors()[0]).setIdleTimeout(2_000);
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package dev.pier.security;
 
 import static dev.pier.security.Framing.Attack.refused;
+import static dev.pier.security.Framing.Attack.refusedInBody;
 import static dev.pier.security.Framing.Attack.refusedWith;
 
 import dev.pier.security.Framing.Attack;
@@ -105,17 +106,17 @@ class SmugglingTest {
                         "POST /upload HTTP/1.0\r\nHost: " + canary.authority()
                                 + "\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
                         Set.of(400), true),
-                refused("a chunk size with an extension and a bare LF '5;x\\n'",
+                refusedInBody("a chunk size with an extension and a bare LF '5;x\\n'",
                         chunked("5;x\nhello\r\n0\r\n\r\n")),
-                refused("a chunk size ended by a bare LF '5\\n'", chunked("5\nhello\r\n0\r\n\r\n")),
-                refused("chunk data ended by a bare LF", chunked("5\r\nhello\n0\r\n\r\n")),
-                refused("a chunk size '0x5'", chunked("0x5\r\nhello\r\n0\r\n\r\n")),
-                refused("a chunk size '-1'", chunked("-1\r\nhello\r\n0\r\n\r\n")),
-                refused("a chunk size of 17 hex digits that wraps to 5",
+                refusedInBody("a chunk size ended by a bare LF '5\\n'", chunked("5\nhello\r\n0\r\n\r\n")),
+                refusedInBody("chunk data ended by a bare LF", chunked("5\r\nhello\n0\r\n\r\n")),
+                refusedInBody("a chunk size '0x5'", chunked("0x5\r\nhello\r\n0\r\n\r\n")),
+                refusedInBody("a chunk size '-1'", chunked("-1\r\nhello\r\n0\r\n\r\n")),
+                refusedInBody("a chunk size of 17 hex digits that wraps to 5",
                         chunked("10000000000000005\r\nhello\r\n0\r\n\r\n")),
-                refused("a chunk size of 16 hex digits 'ffffffffffffffff'",
+                refusedInBody("a chunk size of 16 hex digits 'ffffffffffffffff'",
                         chunked("ffffffffffffffff\r\nhello\r\n0\r\n\r\n")),
-                refused("chunk data longer than its size", chunked("3\r\nhello\r\n0\r\n\r\n")));
+                refusedInBody("chunk data longer than its size", chunked("3\r\nhello\r\n0\r\n\r\n")));
     }
 
     @ParameterizedTest(name = "{0}")
