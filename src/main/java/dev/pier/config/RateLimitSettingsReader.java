@@ -3,12 +3,14 @@ package dev.pier.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,7 +59,11 @@ final class RateLimitSettingsReader {
         problems.unknownKeys(defaultsObject, "pier.rate-limiting.policy-defaults", POLICY_DEFAULT_KEYS);
         ConfigObject declared = problems.get(config, "pier.rate-limits", "pier.rate-limits", Config::getObject);
         if (declared != null) {
-            for (Map.Entry<String, ConfigValue> entry : declared.entrySet()) {
+            // A config object keeps no order: the policies go by their line in the file, for readable problems.
+            List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(declared.entrySet());
+            entries.sort(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> e.getValue().origin().lineNumber())
+                    .thenComparing(Map.Entry::getKey));
+            for (Map.Entry<String, ConfigValue> entry : entries) {
                 RateLimitPolicySettings policy =
                         readPolicy(problems, entry.getKey(), entry.getValue(), defaultsObject.toConfig());
                 if (policy != null) {
@@ -110,7 +116,7 @@ final class RateLimitSettingsReader {
 
     private static @Nullable RateLimitPolicySettings readPolicy(Problems problems, String name, ConfigValue value,
                                                                 Config defaults) {
-        String path = "pier.rate-limits." + name;
+        String path = ConfigUtil.joinPath("pier", "rate-limits", name);
         if (!isName(name)) {
             problems.add(value.origin(), path, "policy name '" + name
                     + "' (expected: 1 to 64 letters, digits, '-' and '_')");

@@ -10,7 +10,7 @@ import java.util.Map;
  * Every rate-limit policy of {@code pier.rate-limits} and how buckets are kept ({@code pier.rate-limiting}).
  * Immutable.
  *
- * @param policies the policies by name, in the order of the file
+ * @param policies the policies by name
  * @param store where buckets are kept
  * @param maxKeys the most buckets kept per policy and route
  * @param headers which rate-limit header fields answers carry

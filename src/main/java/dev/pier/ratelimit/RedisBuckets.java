@@ -17,6 +17,8 @@ final class RedisBuckets implements Buckets {
     private final String[] args;
     private final RedisSettings.OnError onError;
     private final LocalBuckets local;
+    /** The outcome of on-error = deny: refused until Pier asks Redis again. */
+    private final long denied;
 
     /**
      * @param prefix the part of every key before the hash tag, e.g. {@code pier:per-client:/api:100/1s/200:client-ip/64:}
@@ -29,6 +31,7 @@ final class RedisBuckets implements Buckets {
         this.args = new String[] {Long.toString(gcra.intervalNanos() / 1_000), Long.toString(gcra.toleranceNanos() / 1_000)};
         this.onError = onError;
         this.local = local;
+        this.denied = -Math.max(1, store.settings().pause().toNanos());
     }
 
     @Override
@@ -52,7 +55,7 @@ final class RedisBuckets implements Buckets {
         return switch (onError) {
             case LOCAL -> local.take(key);
             case ALLOW -> Gcra.NOT_COUNTED;
-            case DENY -> local.gcra().refused();
+            case DENY -> denied;
         };
     }
 }
