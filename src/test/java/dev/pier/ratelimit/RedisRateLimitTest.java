@@ -189,6 +189,18 @@ class RedisRateLimitTest {
     }
 
     @Test
+    void aScriptThatRedisForgotIsSentAgain() {
+        RateLimits limits = pier(OnError.DENY, SHARED);
+        assertThat(send(limits, CLIENT).status()).isEqualTo(200);
+        assertThat(redisCommands().scriptExists(RedisStore.SCRIPT_SHA)).containsExactly(true);
+
+        redisCommands().scriptFlush();
+
+        assertThat(send(limits, CLIENT)).isEqualTo(new Answer(200, "\"shared\";r=8;t=7200"));
+        assertThat(redisCommands().scriptExists(RedisStore.SCRIPT_SHA)).containsExactly(true);
+    }
+
+    @Test
     void aReloadKeepsTheConnectionAndTheBucketsInRedis() {
         RateLimits before = pier(OnError.DENY, SHARED);
         assertThat(statuses(before, 3)).containsOnly(200);
