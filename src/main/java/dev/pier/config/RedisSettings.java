@@ -28,6 +28,13 @@ public record RedisSettings(String uri, Duration timeout, OnError onError, int p
                 && pause.equals(other.pause);
     }
 
+    /** The settings with the URI's password left out, for logs. */
+    @Override
+    public String toString() {
+        return "RedisSettings[uri=" + uri.replaceFirst("//[^@/]*@", "//***@") + ", timeout=" + timeout + ", onError="
+                + onError + ", pauseAfter=" + pauseAfter + ", pause=" + pause + "]";
+    }
+
     /** What a decision is when Redis cannot make it. */
     public enum OnError {
         /** This Pier's own buckets decide, as with {@code store = local}. */

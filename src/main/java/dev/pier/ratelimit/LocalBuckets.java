@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * first), in which a bucket is dropped once it would be full again (no access for {@code burst} intervals: a
  * dropped bucket and a new one are the same). Thread-safe: Caffeine's map and one {@link AtomicLong} per key.
  *
- * <p>Caffeine's upkeep (eviction, expiry) runs on the calling threads, a little at a time and never waiting on a
- * lock, so the bound holds without a thread of its own.
+ * <p>Caffeine's upkeep (eviction, expiry) runs on the calling threads, a little at a time, under a try-lock that a
+ * thread finding it taken simply skips, so the bound holds without a thread of its own. A known key costs a lookup
+ * and a compare-and-set; only a new key takes a lock, that of its hash bin.
  */
 final class LocalBuckets implements Buckets {
 

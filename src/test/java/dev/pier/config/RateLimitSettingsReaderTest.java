@@ -120,6 +120,8 @@ class RateLimitSettingsReaderTest {
         assertThat(read.settings().headers()).isEqualTo(RateLimitingSettings.Headers.LEGACY);
         assertThat(read.settings().redis()).isEqualTo(new RedisSettings("rediss://user:secret@redis.internal:6380/2",
                 Duration.ofMillis(20), RedisSettings.OnError.DENY, 5, Duration.ofSeconds(1)));
+        assertThat(read.settings().redis().toString()).contains("uri=rediss://***@redis.internal:6380/2")
+                .doesNotContain("secret");
     }
 
     @Test
