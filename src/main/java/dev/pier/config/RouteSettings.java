@@ -12,14 +12,16 @@ import java.util.List;
  * @param retries how many other backends a failed request may be tried on
  * @param maxBodySize the largest request body in bytes, or -1 for no limit
  * @param stages the route's header and access rules
+ * @param rateLimit the names of the rate-limit policies the route obeys, in order
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
                             WhenAllDown whenAllDown, long maxBodySize,
-                            RouteStageSettings stages) {
+                            RouteStageSettings stages, List<String> rateLimit) {
 
     public RouteSettings {
         backends = List.copyOf(backends);
+        rateLimit = List.copyOf(rateLimit);
     }
 }

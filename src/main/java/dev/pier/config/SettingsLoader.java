@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 public final class SettingsLoader {
 
     private static final Set<String> PIER_KEYS = union(Set.of("server", "proxy", "health-check", "routes",
-            "route-defaults", "admin"), PipelineSettingsReader.PIER_KEYS);
+            "route-defaults", "admin", "rate-limits", "rate-limiting"), PipelineSettingsReader.PIER_KEYS);
     private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
     private static final Set<String> PROXY_KEYS = Set.of("connect-timeout", "request-timeout",
             "max-connections-per-backend", "max-queued-per-backend", "idle-timeout", "client-threads");
@@ -44,9 +44,9 @@ public final class SettingsLoader {
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
     private static final Set<String> ROUTE_KEYS = union(Set.of("prefix", "strip-prefix", "policy", "backends",
             "proxy", "health-check", "hash-key", "cookie-name", "retries", "passive-health", "when-all-down",
-            "max-body-size"), PipelineSettingsReader.ROUTE_KEYS);
+            "max-body-size", "rate-limit"), PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> ROUTE_DEFAULT_KEYS = union(Set.of("strip-prefix", "policy", "weight",
-            "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size"),
+            "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size", "rate-limit"),
             PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> PASSIVE_HEALTH_KEYS = Set.of("consecutive-failures", "count-5xx");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
@@ -95,8 +95,9 @@ public final class SettingsLoader {
         AdminSettings admin = readAdmin(problems, config);
         ClientAddressSettings clientAddress = PipelineSettingsReader.clientAddress(problems, config);
         RequestIdSettings requestId = PipelineSettingsReader.requestId(problems, config);
+        RateLimitingSettings rateLimiting = RateLimitSettingsReader.read(problems, config);
         problems.throwIfAny();
-        return new PierSettings(source, server, proxy, routes, admin, clientAddress, requestId);
+        return new PierSettings(source, server, proxy, routes, admin, clientAddress, requestId, rateLimiting);
     }
 
     /** Every problem of {@code e} on its own line, each with its file, line and key: for logs and the console. */
@@ -178,7 +179,7 @@ public final class SettingsLoader {
                         + value.valueType().name().toLowerCase(Locale.ROOT));
                 continue;
             }
-            RouteSettings route = readRoute(problems, ((ConfigObject) value).toConfig(), path, defaults,
+            RouteSettings route = readRoute(problems, ((ConfigObject) value).toConfig(), path, config, defaults,
                     healthDefaults, proxy, prefixes);
             if (route != null) {
                 routes.add(route);
@@ -187,8 +188,8 @@ public final class SettingsLoader {
         return routes;
     }
 
-    private static @Nullable RouteSettings readRoute(Problems problems, Config route, String path, Config defaults,
-                                                     Config healthDefaults, ProxySettings proxy,
+    private static @Nullable RouteSettings readRoute(Problems problems, Config route, String path, Config whole,
+                                                     Config defaults, Config healthDefaults, ProxySettings proxy,
                                                      Set<String> prefixes) {
         int before = problems.size();
         problems.unknownKeys(route.root(), path, ROUTE_KEYS);
@@ -246,11 +247,12 @@ public final class SettingsLoader {
                 WhenAllDown.values(), WhenAllDown::configName);
         Long maxBodySize = readSizeOrUnlimited(problems, withDefaults, "max-body-size", key.apply("max-body-size"));
         RouteStageSettings stages = PipelineSettingsReader.route(problems, route, path, defaults);
+        List<String> rateLimit = RateLimitSettingsReader.readRoute(problems, route, path, whole);
         if (problems.size() > before) {
             return null;
         }
         return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
-                retries, passive, whenAllDown, maxBodySize, stages);
+                retries, passive, whenAllDown, maxBodySize, stages, rateLimit);
     }
 
     /** A size in bytes ({@code 10MiB}, {@code 512k}) or {@code unlimited}, which reads as -1. */

@@ -10,11 +10,13 @@ import dev.pier.config.SettingsLoader;
 import dev.pier.health.HealthChecker;
 import dev.pier.pipeline.Pipeline;
 import dev.pier.pipeline.PipelineFactory;
+import dev.pier.ratelimit.RateLimits;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -65,8 +67,9 @@ public final class PierRuntime implements AutoCloseable {
             for (Route route : router.routes()) {
                 watches.put(route.prefix(), checker.watch(route.prefix(), route.pool(), route.settings().healthCheck()));
             }
+            RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), null);
             return new PierRuntime(configFile, checker,
-                    new State(settings, new Routing(router, pipeline(settings)), watches));
+                    new State(settings, new Routing(router, pipeline(settings, limits)), watches, limits));
         } catch (RuntimeException e) {
             checker.close();
             throw e;
@@ -154,7 +157,10 @@ public final class PierRuntime implements AutoCloseable {
         for (Route route : before.routing().router().routes()) {
             total += route.pool().backends().size();
         }
-        state = new State(settings, new Routing(router, pipeline(settings)), watches);
+        RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), before.rateLimits());
+        state = new State(settings, new Routing(router, pipeline(settings, limits)), watches, limits);
+        // Requests already under way may still ask the old limits; a Redis connection they share moved over.
+        before.rateLimits().close();
         if (!settings.server().equals(before.settings().server())
                 || !settings.proxy().withRequestTimeout(before.settings().proxy().requestTimeout())
                 .equals(before.settings().proxy())) {
@@ -205,15 +211,29 @@ public final class PierRuntime implements AutoCloseable {
             stopping.close();
         }
         healthChecker.close();
+        state.rateLimits().close();
     }
 
-    /** The request pipeline of {@code settings}. */
-    private static Pipeline pipeline(PierSettings settings) {
+    /** The request pipeline of {@code settings}, each route's rate limits after its access rules. */
+    private static Pipeline pipeline(PierSettings settings, RateLimits limits) {
         Map<String, RouteStageSettings> stages = new HashMap<>();
         for (RouteSettings route : settings.routes()) {
             stages.put(route.prefix(), route.stages());
         }
-        return PipelineFactory.create(settings.clientAddress(), settings.requestId(), stages);
+        Map<String, Pipeline.Stages> limited = new HashMap<>();
+        limits.stages().forEach((prefix, stage) -> limited.put(prefix, new Pipeline.Stages(List.of(stage), List.of())));
+        return PipelineFactory.create(settings.clientAddress(), settings.requestId(), stages, limited);
+    }
+
+    /** Each route's rate-limit policies, by prefix. */
+    private static Map<String, List<String>> ratePolicies(PierSettings settings) {
+        Map<String, List<String>> policies = new HashMap<>();
+        for (RouteSettings route : settings.routes()) {
+            if (!route.rateLimit().isEmpty()) {
+                policies.put(route.prefix(), route.rateLimit());
+            }
+        }
+        return policies;
     }
 
     /** A configuration's routes and request pipeline, swapped together. Immutable. */
@@ -221,7 +241,8 @@ public final class PierRuntime implements AutoCloseable {
     }
 
     /** Settings, the routes and pipeline built from them and the routes' probes, by prefix, swapped together. Immutable. */
-    private record State(PierSettings settings, Routing routing, Map<String, HealthChecker.Watch> watches) {
+    private record State(PierSettings settings, Routing routing, Map<String, HealthChecker.Watch> watches,
+                         RateLimits rateLimits) {
         State {
             watches = Map.copyOf(watches);
         }

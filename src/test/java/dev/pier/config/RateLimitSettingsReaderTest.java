@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitSettingsReaderTest {
 
     /** The snippet that the main line merges into reference.conf. */
-    private static final Config REFERENCE = ConfigFactory.parseResources("reference-ratelimit.conf.txt");
+    private static final Config REFERENCE = ConfigFactory.parseResources("reference.conf");
 
     private static Config parse(String text) {
         return ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription("pier.conf"))
