@@ -73,6 +73,18 @@ class RateLimitProxyTest {
     }
 
     @Test
+    void aSpoofedForwardedForFromAnUntrustedPeerDoesNotBuyAFreshBucket() throws Exception {
+        PierHarness pier = start("spoofed", "store = local");
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            assertThat(pier.request("/limited/s" + i).headers(h -> h.put("X-Forwarded-For", "203.0.113." + n))
+                    .send().getStatus()).isEqualTo(200);
+        }
+        assertThat(pier.request("/limited/s3").headers(h -> h.put("X-Forwarded-For", "198.51.100.1"))
+                .send().getStatus()).isEqualTo(429);
+    }
+
+    @Test
     void twoPiersOnOneRedisShareALimitExactly() throws Exception {
         String store = "store = redis, redis { uri = \"redis://127.0.0.1:" + redis.port() + "\", timeout = 500ms }";
         PierHarness one = start("one", store);
