@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
@@ -50,9 +51,12 @@ final class HeadDeadline extends AbstractLifeCycle implements Connection.Listene
         connections.clear();
     }
 
+    /** Tracks HTTP/1 connections only: TLS handshakes and HTTP/2 sessions have timeouts of their own. */
     @Override
     public void onOpened(Connection connection) {
-        connections.put(connection, new Waiting(System.nanoTime()));
+        if (connection instanceof HttpConnection) {
+            connections.put(connection, new Waiting(System.nanoTime()));
+        }
     }
 
     @Override

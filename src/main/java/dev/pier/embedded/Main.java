@@ -87,7 +87,8 @@ public final class Main {
             return 1;
         }
         String host = settings.server().host().equals("0.0.0.0") ? "127.0.0.1" : settings.server().host();
-        String url = "http://" + host + ":" + PierServer.port(server) + "/";
+        String url = PierServer.port(server) >= 0 ? "http://" + host + ":" + PierServer.port(server) + "/"
+                : "https://" + host + ":" + PierServer.httpsPort(server) + "/";
         logger.info("Pier listening on {} (status: {}_pier/status)", url, url);
         if (demo) {
             out.println("Pier is up with demo backends. Try:  curl " + url + "   (repeat it to see round robin)");

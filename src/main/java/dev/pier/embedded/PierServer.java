@@ -13,10 +13,12 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SecuredRedirectHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -31,7 +33,7 @@ public final class PierServer {
 
     /**
      * Creates, but does not start, Pier on {@code server}'s address; port 0 picks a free port (see
-     * {@link ServerConnector#getLocalPort()} once started).
+     * {@link #port} and {@link #httpsPort} once started).
      */
     public static Server create(Path configFile, ServerSettings server) {
         requireNonNull(configFile, "configFile");
@@ -53,16 +55,13 @@ public final class PierServer {
         // RFC 9110/9112 with no leniency at all: Jetty's default also takes a bare LF as the end of a header line
         // or of a chunk size, which a backend or another proxy in the chain may read differently.
         http.setHttpCompliance(HttpCompliance.STRICT);
-        // No acceptor thread: the selectors accept new connections themselves (Jetty's default number of them).
-        ServerConnector connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(http));
-        connector.setHost(server.host());
-        connector.setPort(server.port());
-        connector.setIdleTimeout(limits.bodyIdleTimeout().toMillis());
-        jetty.addConnector(connector);
         jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty));
         HeadDeadline deadline = new HeadDeadline(limits.headerTimeout(), jetty.getScheduler());
-        connector.addEventListener(deadline);
         jetty.addBean(deadline);
+        SslContextFactory.Server tls = Listeners.add(jetty, server, http, deadline);
+        if (tls != null && server.tls() != null) {
+            jetty.addBean(new CertificateReloader(server.tls(), tls, jetty.getScheduler()));
+        }
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new PierListener(configFile));
@@ -77,13 +76,20 @@ public final class PierServer {
         admin.setInitOrder(1);
         context.addServlet(admin, "/_pier/*");
 
-        jetty.setHandler(new GracefulHandler(new ClientGuard(context, limits, deadline)));
+        Handler served = server.redirectHttp()
+                ? new SecuredRedirectHandler(context, HttpStatus.PERMANENT_REDIRECT_308) : context;
+        jetty.setHandler(new GracefulHandler(new ClientGuard(served, limits, deadline)));
         jetty.setStopTimeout(server.shutdownTimeout().toMillis());
         return jetty;
     }
 
-    /** The port the server listens on once started. */
+    /** The plain HTTP port the server listens on once started, or -1 when it has none. */
     public static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return Listeners.port(server, Listeners.HTTP);
+    }
+
+    /** The HTTPS port the server listens on once started, or -1 when it has none. */
+    public static int httpsPort(Server server) {
+        return Listeners.port(server, Listeners.HTTPS);
     }
 }

@@ -89,6 +89,11 @@ public final class PierHarness implements AutoCloseable {
         return port;
     }
 
+    /** The HTTPS port, or -1 when Pier has none. */
+    public int httpsPort() {
+        return PierServer.httpsPort(server);
+    }
+
     public String url(String pathAndQuery) {
         return "http://127.0.0.1:" + port + pathAndQuery;
     }
