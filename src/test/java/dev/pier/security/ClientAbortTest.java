@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.backend.Backend;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that go away in the middle of a download, many times in a row: each backend exchange is given up and
@@ -24,31 +20,15 @@ class ClientAbortTest {
     private static final int SIZE = 8 * 1024 * 1024;
     private static final int ABORTS = 40;
 
-    @TempDir
-    Path dir;
-
-    RecordingBackend backend;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backend = RecordingBackend.start("big");
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"] } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        pier.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("big").config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"] } ]
+            """);
 
     /** Starts a download, reads a little of it, then goes away: by reset when {@code reset}, else by close. */
     private void abortedDownload(boolean reset) {
-        RawClient client = RawClient.connect(pier.port());
+        RawClient client = RawClient.connect(fixture.pier().port());
         try {
             client.send("GET /big/" + SIZE + " HTTP/1.1\r\nHost: pier\r\n\r\n");
             String head = client.readUntilHeadAndSome(64 * 1024, Duration.ofSeconds(10));
@@ -63,10 +43,10 @@ class ClientAbortTest {
     }
 
     private void awaitEverythingReleased() {
-        Backend big = pier.route("/").pool().backends().get(0);
+        Backend big = fixture.pier().route("/").pool().backends().get(0);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(big.inFlight()).as("Pier's in-flight requests to the backend").isZero();
-            assertThat(backend.openRequestConnections()).as("backend connections still open").isZero();
+            assertThat(fixture.backend().openRequestConnections()).as("backend connections still open").isZero();
         });
     }
 
@@ -85,8 +65,8 @@ class ClientAbortTest {
         }
 
         awaitEverythingReleased();
-        assertThat(backend.requests()).hasSize(4 + ABORTS);
-        assertThat(pier.get("/after").getContentAsString()).isEqualTo("big GET /after");
+        assertThat(fixture.backend().requests()).hasSize(4 + ABORTS);
+        assertThat(fixture.pier().get("/after").getContentAsString()).isEqualTo("big GET /after");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(ProcessResources.threads()).as("threads: %s", ProcessResources.threadNames())
                         .isLessThanOrEqualTo(threadsBefore + 4));

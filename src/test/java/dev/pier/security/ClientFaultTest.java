@@ -8,18 +8,14 @@ import dev.pier.backend.BackendStatus;
 import dev.pier.backend.Health;
 import dev.pier.routing.Route;
 import dev.pier.security.RecordingBackend.Received;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13, point 1: faults of the client are not failures of a backend. With passive health on (3 failures in a
@@ -31,54 +27,38 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClientFaultTest {
 
-    @TempDir
-    Path dir;
-
-    List<RecordingBackend> backends;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backends = List.of(RecordingBackend.start("a"), RecordingBackend.start("b"), RecordingBackend.start("c"));
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                server { limits { write-idle-timeout = 2s } }
-                route-defaults { retries = 2, passive-health { consecutive-failures = 3 } }
-                routes = [ { prefix = "/", backends = ["%s", "%s", "%s"] } ]
-                """.formatted(backends.get(0).url(), backends.get(1).url(), backends.get(2).url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        pier.close();
-        backends.forEach(RecordingBackend::close);
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("a", "b", "c").config("""
+            health-check { interval = 1h }
+            server { limits { write-idle-timeout = 2s } }
+            route-defaults { retries = 2, passive-health { consecutive-failures = 3 } }
+            routes = [ { prefix = "/", backends = ["%s", "%s", "%s"] } ]
+            """);
 
     private List<Received> requests() {
         List<Received> all = new ArrayList<>();
-        backends.forEach(backend -> all.addAll(backend.requests()));
+        fixture.backends().forEach(backend -> all.addAll(backend.requests()));
         return all;
     }
 
     private int openConnectionsCarrying(String text) {
-        return backends.stream().mapToInt(backend -> backend.openConnectionsCarrying(text)).sum();
+        return fixture.backends().stream().mapToInt(backend -> backend.openConnectionsCarrying(text)).sum();
     }
 
     private List<Health> health() {
-        return pier.route("/").pool().snapshot().statuses().stream().map(BackendStatus::health).toList();
+        return fixture.pier().route("/").pool().snapshot().statuses().stream().map(BackendStatus::health).toList();
     }
 
     /** After a batch: every backend up, nothing retried or in flight, and normal requests served. */
     private void checkBackendsUnharmed(SoftAssertions softly) {
-        Route route = pier.route("/");
+        Route route = fixture.pier().route("/");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(route.pool().backends())
                 .extracting(Backend::inFlight).as("in-flight requests").containsOnly(0));
         softly.assertThat(route.pool().snapshot().statuses()).as("health after the batch")
                 .extracting(BackendStatus::health).containsOnly(Health.UP);
         softly.assertThat(route.retried()).as("tries beyond the first").isZero();
         for (int i = 0; i < 3; i++) {
-            softly.assertThat(pier.get("/normal/" + i).getStatus()).as("a normal request after the batch")
+            softly.assertThat(fixture.pier().get("/normal/" + i).getStatus()).as("a normal request after the batch")
                     .isEqualTo(200);
         }
     }
@@ -88,7 +68,7 @@ class ClientFaultTest {
         List<String> answers = new ArrayList<>();
         List<Boolean> closed = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            try (RawClient client = RawClient.connect(pier.port())) {
+            try (RawClient client = RawClient.connect(fixture.pier().port())) {
                 client.send("POST /upload/" + i + " HTTP/1.1\r\nHost: pier\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
                 RawResponse response = client.readResponse();
@@ -115,7 +95,7 @@ class ClientFaultTest {
         List<String> unheard = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             int expected = i + 1;
-            RawClient client = RawClient.connect(pier.port());
+            RawClient client = RawClient.connect(fixture.pier().port());
             try {
                 client.send("POST /upload/" + i + " HTTP/1.1\r\nHost: pier\r\nContent-Type: application/octet-stream"
                         + "\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
@@ -145,7 +125,7 @@ class ClientFaultTest {
         List<RawClient> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < 9; i++) {
-                RawClient client = RawClient.connect(pier.port(), 4096);
+                RawClient client = RawClient.connect(fixture.pier().port(), 4096);
                 stalled.add(client);
                 client.send("GET /big/" + 8 * 1024 * 1024 + "?client=" + i + " HTTP/1.1\r\nHost: pier\r\n\r\n");
             }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.security.RecordingBackend.Mode;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backends that answer badly: a client gets 502 for an answer Pier cannot read (or a response visibly cut
@@ -22,27 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EvilBackendTest {
 
-    @TempDir
-    Path dir;
-
-    RecordingBackend backend;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backend = RecordingBackend.start("evil");
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"], proxy { request-timeout = 1s } } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        pier.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("evil").config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"], proxy { request-timeout = 1s } } ]
+            """);
 
     private static String get(String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: pier\r\n\r\n";
@@ -50,7 +30,7 @@ class EvilBackendTest {
 
     /** One request on its own connection, read as a response. */
     private RawResponse exchange(String target) {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send(get(target));
             RawResponse response = client.readResponse();
             assertThat(response).as("Pier's response to GET %s", target).isNotNull();
@@ -60,7 +40,7 @@ class EvilBackendTest {
 
     /** After a bad answer, the next request on a new connection gets its own, whole. */
     private void assertNextRequestGetsItsOwnAnswer() {
-        backend.mode(Mode.NORMAL);
+        fixture.backend().mode(Mode.NORMAL);
         RawResponse next = exchange("/next");
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.bodyText()).isEqualTo("evil GET /next");
@@ -78,7 +58,7 @@ class EvilBackendTest {
 
     @Test
     void aHundredKilobyteResponseHeaderIs502() {
-        backend.mode(Mode.HUGE_HEADER);
+        fixture.backend().mode(Mode.HUGE_HEADER);
 
         RawResponse response = exchange("/huge");
 
@@ -89,7 +69,7 @@ class EvilBackendTest {
 
     @Test
     void anAnswerPierCannotReadDoesNotNameJettysInternalsToTheClient() {
-        backend.mode(Mode.HUGE_HEADER);
+        fixture.backend().mode(Mode.HUGE_HEADER);
 
         RawResponse response = exchange("/huge");
 
@@ -98,9 +78,9 @@ class EvilBackendTest {
 
     @Test
     void conflictingResponseContentLengthsAre502() {
-        backend.mode(Mode.CONFLICTING_LENGTHS);
+        fixture.backend().mode(Mode.CONFLICTING_LENGTHS);
 
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send(get("/conflict"));
             RawResponse response = client.readResponse();
             assertThat(response).isNotNull();
@@ -111,9 +91,9 @@ class EvilBackendTest {
 
     @Test
     void aBadResponseChunkSizeIs502OrACutResponse() {
-        backend.mode(Mode.BAD_CHUNK_SIZE);
+        fixture.backend().mode(Mode.BAD_CHUNK_SIZE);
 
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send(get("/bad-chunk"));
             RawResponse response = client.readResponse();
             assertThat(response).isNotNull();
@@ -125,9 +105,9 @@ class EvilBackendTest {
 
     @Test
     void aTruncatedResponseIsCutShortForTheClientNeverCompleted() {
-        backend.mode(Mode.TRUNCATED);
+        fixture.backend().mode(Mode.TRUNCATED);
 
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send(get("/truncated"));
             RawResponse response = client.readResponse();
             assertThat(response).isNotNull();
@@ -138,28 +118,28 @@ class EvilBackendTest {
 
     @Test
     void aSilentBackendGets504AtTheRouteTimeout() {
-        backend.mode(Mode.SILENT);
+        fixture.backend().mode(Mode.SILENT);
 
         RawResponse response = exchange("/silent");
 
         assertThat(response.status()).isEqualTo(504);
         // The exchange was abandoned: its backend connection is closed, not left to answer someone else.
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.openRequestConnections() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.backend().openRequestConnections() == 0);
         assertNextRequestGetsItsOwnAnswer();
     }
 
     @Test
     void anAnswerAfterTheTimeoutNeverReachesAnyClient() {
-        backend.mode(Mode.LATE);
-        backend.lateBy(Duration.ofMillis(2_500));
+        fixture.backend().mode(Mode.LATE);
+        fixture.backend().lateBy(Duration.ofMillis(2_500));
 
-        try (RawClient first = RawClient.connect(pier.port())) {
+        try (RawClient first = RawClient.connect(fixture.pier().port())) {
             first.send(get("/late"));
             RawResponse timedOut = first.readResponse();
             assertThat(timedOut).isNotNull();
             assertThat(timedOut.status()).isEqualTo(504);
-            backend.mode(Mode.NORMAL);
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.lateWrites() == 1);
+            fixture.backend().mode(Mode.NORMAL);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.backend().lateWrites() == 1);
 
             // The late bytes have been written by now; neither this client nor a new one may read them.
             RawResponse again = null;
@@ -169,7 +149,7 @@ class EvilBackendTest {
             if (again != null) {
                 assertThat(again.bodyText()).isEqualTo("evil GET /again");
             }
-            try (RawClient second = RawClient.connect(pier.port())) {
+            try (RawClient second = RawClient.connect(fixture.pier().port())) {
                 second.send(get("/second"));
                 RawResponse answer = second.readResponse();
                 assertThat(answer).isNotNull();
@@ -177,7 +157,7 @@ class EvilBackendTest {
                 assertThat(answer.bodyText()).isEqualTo("evil GET /second");
             }
         }
-        assertThat(backend.connections()).filteredOn(c -> c.text().contains("GET /late "))
+        assertThat(fixture.backend().connections()).filteredOn(c -> c.text().contains("GET /late "))
                 .allMatch(RecordingBackend.Connection::closed, "closed by Pier");
     }
 }

@@ -59,11 +59,12 @@ final class Framing {
     }
 
     /**
-     * Runs {@code attack} against {@code pier}, whose every route goes to {@code backend}, and asserts the outcome.
+     * Runs {@code attack} against the fixture's Pier, whose every route goes to its one backend, and asserts the
+     * outcome, the fixture's canary untouched included.
      */
-    static void assertRefused(PierHarness pier, RecordingBackend backend, Canary canary, Attack attack) {
+    static void assertRefused(RecordedPier fixture, Attack attack) {
         try {
-            check(pier, backend, canary, attack);
+            check(fixture.pier(), fixture.backend(), fixture.canary(), attack);
         } catch (AssertionError e) {
             throw new AssertionError("[" + attack + "] " + e.getMessage(), e);
         }

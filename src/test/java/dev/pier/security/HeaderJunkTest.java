@@ -6,15 +6,11 @@ import static dev.pier.security.Framing.Attack.refused;
 import static dev.pier.security.Framing.Attack.refusedWith;
 
 import dev.pier.security.Framing.Attack;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,47 +22,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HeaderJunkTest {
 
-    @TempDir
-    static Path dir;
-
-    static RecordingBackend backend;
-    static Canary canary;
-    static PierHarness pier;
-
-    @BeforeAll
-    static void start() {
-        backend = RecordingBackend.start("backend");
-        canary = Canary.start();
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"] } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pier != null) {
-            pier.close();
-        }
-        backend.close();
-        canary.close();
-    }
+    @RegisterExtension
+    static final RecordedPier fixture = RecordedPier.backends("backend").withCanary().config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"] } ]
+            """);
 
     /** A GET of {@code /junk} with {@code headers} (each line with its CRLF). */
     static String get(String headers) {
-        return "GET /junk HTTP/1.1\r\nHost: " + canary.authority() + "\r\n" + headers + "\r\n";
+        return "GET /junk HTTP/1.1\r\nHost: " + fixture.canary().authority() + "\r\n" + headers + "\r\n";
     }
 
     static String requestLine(String line) {
-        return line + "\r\nHost: " + canary.authority() + "\r\n\r\n";
+        return line + "\r\nHost: " + fixture.canary().authority() + "\r\n\r\n";
     }
 
     static Stream<Attack> attacks() {
         return Stream.of(
                 refused("an obs-fold continuation line", get("X-Folded: a\r\n b\r\n")),
                 refused("an obs-fold that would hide Transfer-Encoding",
-                        "POST /junk HTTP/1.1\r\nHost: " + canary.authority()
+                        "POST /junk HTTP/1.1\r\nHost: " + fixture.canary().authority()
                                 + "\r\nContent-Length: 5\r\nX-Folded: a\r\n Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
                 refused("a header line starting with a tab", get("X-A: a\r\n\tX-B: b\r\n")),
                 refused("a bare CR in a value", get("X-A: a\rb\r\n")),
@@ -75,7 +50,7 @@ class HeaderJunkTest {
                 refused("a NUL in a value", get("X-A: a\0b\r\n")),
                 refused("a space before the colon", get("X-A : b\r\n")),
                 refused("a space before the colon of Transfer-Encoding",
-                        "POST /junk HTTP/1.1\r\nHost: " + canary.authority()
+                        "POST /junk HTTP/1.1\r\nHost: " + fixture.canary().authority()
                                 + "\r\nContent-Length: 5\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"),
                 refused("a tab before the colon", get("X-A\t: b\r\n")),
                 refused("a space inside a header name", get("X A: b\r\n")),
@@ -100,7 +75,7 @@ class HeaderJunkTest {
                 refused("a tab inside the target", requestLine("GET /a\tb HTTP/1.1")),
                 refused("a NUL inside the target", requestLine("GET /a\0b HTTP/1.1")),
                 refused("a request line ended by a bare LF then a header", "GET /junk HTTP/1.1\nX-A: b\r\nHost: "
-                        + canary.authority() + "\r\n\r\n"),
+                        + fixture.canary().authority() + "\r\n\r\n"),
                 refused("no Host header in HTTP/1.1", "GET /junk HTTP/1.1\r\n\r\n"),
                 refused("two Host headers", get("Host: other.example\r\n")));
     }
@@ -108,7 +83,7 @@ class HeaderJunkTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void malformedRequestLinesAndHeadersAreRefusedAndTheRequestBehindThemNeverReachesABackend(Attack attack) {
-        Framing.assertRefused(pier, backend, canary, attack);
+        Framing.assertRefused(fixture, attack);
     }
 
     /**
@@ -119,13 +94,13 @@ class HeaderJunkTest {
      */
     @Test
     void aLowerCaseVersionIsReadAsHttp11AndGoesOnWellFormed() {
-        int before = backend.requests().size();
-        try (RawClient client = RawClient.connect(pier.port())) {
+        int before = fixture.backend().requests().size();
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send("GET /lower http/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(client.readUntilClose(java.time.Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
         }
-        assertThat(backend.requests().subList(before, backend.requests().size()))
+        assertThat(fixture.backend().requests().subList(before, fixture.backend().requests().size()))
                 .extracting(RecordingBackend.Received::target).containsExactly("/lower");
-        assertThat(backend.anyConnectionCarried("GET /lower HTTP/1.1\r\n")).isTrue();
+        assertThat(fixture.backend().anyConnectionCarried("GET /lower HTTP/1.1\r\n")).isTrue();
     }
 }

@@ -3,16 +3,12 @@ package dev.pier.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.security.RecordingBackend.Received;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hop-by-hop headers both ways (RFC 9110, 7.6.1): what a {@code Connection} header names belongs to one hop and
@@ -21,37 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HopByHopTest {
 
-    @TempDir
-    Path dir;
-
-    RecordingBackend backend;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backend = RecordingBackend.start("backend");
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"] } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        pier.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("backend").config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"] } ]
+            """);
 
     /** Sends {@code headers} on {@code GET target} and returns Pier's response and the request the backend saw. */
     private Seen exchange(String target, String headers) {
         RawResponse response;
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send("GET " + target + " HTTP/1.1\r\nHost: pier.example\r\n" + headers + "\r\n");
             response = client.readResponse();
         }
         assertThat(response).as("Pier's response").isNotNull();
-        List<Received> received = backend.requests();
+        List<Received> received = fixture.backend().requests();
         assertThat(received).as("requests at the backend").extracting(Received::target).containsExactly(target);
         return new Seen(response, received.get(0));
     }
@@ -80,7 +60,7 @@ class HopByHopTest {
 
     @Test
     void aHeaderTheBackendNamesInConnectionIsNotPassedToTheClient() {
-        backend.extraHeaders("Connection: X-B", "X-B: backend-secret", "Connection: x-c", "X-C: also-secret",
+        fixture.backend().extraHeaders("Connection: X-B", "X-B: backend-secret", "Connection: x-c", "X-C: also-secret",
                 "Keep-Alive: timeout=5", "X-Visible: yes");
         Seen seen = exchange("/response", "");
 

@@ -3,15 +3,11 @@ package dev.pier.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Request limits: a route's {@code max-body-size} (1 KiB here) refuses a larger declared body with 413 before any
@@ -21,30 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LimitsTest {
 
-    @TempDir
-    Path dir;
-
-    RecordingBackend backend;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backend = RecordingBackend.start("backend");
-        pier = PierHarness.start(dir, """
-                server { limits { max-header-count = 10 } }
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"], max-body-size = 1KiB } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        if (pier != null) {
-            pier.close();
-        }
-        backend.close();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("backend").config("""
+            server { limits { max-header-count = 10 } }
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"], max-body-size = 1KiB } ]
+            """);
 
     private static String post(String headers, String body) {
         return "POST /upload HTTP/1.1\r\nHost: pier\r\nContent-Type: application/octet-stream\r\n" + headers + "\r\n"
@@ -60,7 +38,7 @@ class LimitsTest {
     }
 
     private RawResponse send(String request) {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.trySend(request);
             RawResponse response = client.readResponse();
             assertThat(response).as("Pier's answer").isNotNull();
@@ -73,19 +51,19 @@ class LimitsTest {
         RawResponse response = send(post("Content-Length: 2000\r\n", "d".repeat(2000)));
 
         assertThat(response.status()).isEqualTo(413);
-        assertThat(backend.requests()).isEmpty();
-        assertThat(backend.anyConnectionCarried("POST")).isFalse();
+        assertThat(fixture.backend().requests()).isEmpty();
+        assertThat(fixture.backend().anyConnectionCarried("POST")).isFalse();
     }
 
     @Test
     void aDeclaredBodyPastMaxBodySizeWithExpectContinueGets413BeforeTheBodyIsSent() {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send(post("Content-Length: 2000\r\nExpect: 100-continue\r\n", ""));
             RawResponse response = client.readResponse();
             assertThat(response).isNotNull();
             assertThat(response.status()).isEqualTo(413);
         }
-        assertThat(backend.anyConnectionCarried("POST")).isFalse();
+        assertThat(fixture.backend().anyConnectionCarried("POST")).isFalse();
     }
 
     @Test
@@ -93,9 +71,9 @@ class LimitsTest {
         RawResponse response = send(post("Content-Length: 1024\r\n", "e".repeat(1024)));
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(backend.requests()).hasSize(1);
-        assertThat(backend.requests().get(0).bodyBytes()).isEqualTo(1024);
-        assertThat(backend.requests().get(0).complete()).isTrue();
+        assertThat(fixture.backend().requests()).hasSize(1);
+        assertThat(fixture.backend().requests().get(0).bodyBytes()).isEqualTo(1024);
+        assertThat(fixture.backend().requests().get(0).complete()).isTrue();
     }
 
     @Test
@@ -103,12 +81,12 @@ class LimitsTest {
         RawResponse response = send(post("Transfer-Encoding: chunked\r\n", chunks(4, 256)));
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(backend.requests().get(0).bodyBytes()).isEqualTo(1024);
+        assertThat(fixture.backend().requests().get(0).bodyBytes()).isEqualTo(1024);
     }
 
     @Test
     void aChunkedBodyGrowingPastMaxBodySizeGets413AndTheBackendExchangeIsAborted() {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.trySend(post("Transfer-Encoding: chunked\r\n", chunks(8, 256)));
             RawResponse response = client.readResponse();
             if (response != null) {
@@ -117,8 +95,9 @@ class LimitsTest {
             assertThat(client.awaitClosed(Duration.ofSeconds(10))).as("connection closed").isTrue();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.openConnectionsCarrying("POST /upload") == 0);
-        assertThat(backend.requests()).as("what reached the backend, never whole")
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fixture.backend().openConnectionsCarrying("POST /upload") == 0);
+        assertThat(fixture.backend().requests()).as("what reached the backend, never whole")
                 .allMatch(r -> Boolean.FALSE.equals(r.complete()), "cut short")
                 .allMatch(r -> r.bodyBytes() <= 1024, "no more than the limit");
     }
@@ -133,7 +112,7 @@ class LimitsTest {
         RawResponse response = send("GET /many HTTP/1.1\r\nHost: pier\r\n" + headers + "\r\n");
 
         assertThat(response.status()).isEqualTo(431);
-        assertThat(backend.requests()).isEmpty();
+        assertThat(fixture.backend().requests()).isEmpty();
     }
 
     @Test

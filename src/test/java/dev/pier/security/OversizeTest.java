@@ -2,15 +2,11 @@ package dev.pier.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Oversized request heads are refused before any backend hears of them: a huge URI with 414, a huge header or
@@ -20,37 +16,21 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OversizeTest {
 
-    @TempDir
-    Path dir;
-
-    RecordingBackend backend;
-    PierHarness pier;
-
-    @BeforeEach
-    void start() {
-        backend = RecordingBackend.start("backend");
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"] } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterEach
-    void stop() {
-        pier.close();
-        backend.close();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("backend").config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"] } ]
+            """);
 
     /** Sends {@code request} with a pipelined request behind it: refused with {@code status}, closed, unheard. */
     private void assertRefused(String request, int status) {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.trySend(request + "GET /behind HTTP/1.1\r\nHost: pier\r\n\r\n");
             RawResponse response = client.readResponse(Duration.ofSeconds(10), false);
             assertThat(response).as("Pier's answer").isNotNull();
             assertThat(response.status()).as("Pier's answer: %s", response).isEqualTo(status);
             assertThat(client.awaitClosed(Duration.ofSeconds(10))).as("connection closed after the refusal").isTrue();
-            assertThat(backend.requests()).as("requests at the backend").isEmpty();
+            assertThat(fixture.backend().requests()).as("requests at the backend").isEmpty();
         }
     }
 
@@ -90,13 +70,13 @@ class OversizeTest {
 
     @Test
     void aHundredHeadersAreServed() {
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send("GET /hundred HTTP/1.1\r\nHost: pier\r\n" + headers(99) + "\r\n");
             RawResponse response = client.readResponse();
             assertThat(response).isNotNull();
             assertThat(response.status()).isEqualTo(200);
         }
-        assertThat(backend.requests()).hasSize(1);
-        assertThat(backend.requests().get(0).headers("X-H-98")).containsExactly("v");
+        assertThat(fixture.backend().requests()).hasSize(1);
+        assertThat(fixture.backend().requests().get(0).headers("X-H-98")).containsExactly("v");
     }
 }

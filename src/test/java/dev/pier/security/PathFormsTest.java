@@ -10,10 +10,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,36 +27,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PathFormsTest {
 
-    @TempDir
-    static Path dir;
-
-    static RecordingBackend publicBackend;
-    static RecordingBackend adminBackend;
-    static PierHarness pier;
-
-    @BeforeAll
-    static void start() {
-        publicBackend = RecordingBackend.start("public");
-        adminBackend = RecordingBackend.start("admin");
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [
-                  { prefix = "/public", backends = ["%s"] }
-                  { prefix = "/strip", strip-prefix = true, backends = ["%s"] }
-                  { prefix = "/admin", backends = ["%s"] }
-                ]
-                """.formatted(publicBackend.url(), publicBackend.url(), adminBackend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pier != null) {
-            pier.close();
-        }
-        publicBackend.close();
-        adminBackend.close();
-    }
+    @RegisterExtension
+    static final RecordedPier fixture = RecordedPier.backends("public", "admin").config("""
+            health-check { interval = 1h }
+            routes = [
+              { prefix = "/public", backends = ["%1$s"] }
+              { prefix = "/strip", strip-prefix = true, backends = ["%1$s"] }
+              { prefix = "/admin", backends = ["%2$s"] }
+            ]
+            """);
 
     /** Where a request ended: Pier's status, and the backend and path that received it, if one did. */
     record Outcome(int status, @Nullable String backend, @Nullable String path) {
@@ -157,10 +135,12 @@ class PathFormsTest {
     }
 
     private static Outcome send(String target) {
+        RecordingBackend publicBackend = fixture.backend("public");
+        RecordingBackend adminBackend = fixture.backend("admin");
         int publicBefore = publicBackend.requests().size();
         int adminBefore = adminBackend.requests().size();
         RawResponse response;
-        try (RawClient client = RawClient.connect(pier.port())) {
+        try (RawClient client = RawClient.connect(fixture.pier().port())) {
             client.send("GET " + target + " HTTP/1.1\r\nHost: pier\r\nConnection: close\r\n\r\n");
             response = client.readResponse();
         }

@@ -8,7 +8,6 @@ import dev.pier.backend.BackendStatus;
 import dev.pier.backend.Health;
 import dev.pier.security.RecordingBackend.Received;
 import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow clients against Pier's deadlines ({@code pier.server.limits}): a request head that trickles in (slowloris)
@@ -32,56 +30,39 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
 
-    @TempDir
-    Path dir;
-
-    List<RecordingBackend> backends;
-    RecordingBackend single;
-    PierHarness pier;
-    ScheduledExecutorService drip;
-
-    @BeforeEach
-    void start() {
-        backends = List.of(RecordingBackend.start("a"), RecordingBackend.start("b"), RecordingBackend.start("c"));
-        single = RecordingBackend.start("single");
-        drip = Executors.newSingleThreadScheduledExecutor();
-        pier = PierHarness.start(dir, """
-                server { limits { header-timeout = 2s, body-idle-timeout = 2s } }
-                health-check { interval = 1h }
-                route-defaults { retries = 2, passive-health { consecutive-failures = 3 } }
-                routes = [
-                  { prefix = "/", backends = ["%s", "%s", "%s"] }
-                  { prefix = "/single", backends = ["%s"], passive-health { consecutive-failures = 1 } }
-                ]
-                """.formatted(backends.get(0).url(), backends.get(1).url(), backends.get(2).url(), single.url()));
-        pier.awaitReady();
-    }
+    @RegisterExtension
+    final RecordedPier fixture = RecordedPier.backends("a", "b", "c", "single").config("""
+            server { limits { header-timeout = 2s, body-idle-timeout = 2s } }
+            health-check { interval = 1h }
+            route-defaults { retries = 2, passive-health { consecutive-failures = 3 } }
+            routes = [
+              { prefix = "/", backends = ["%s", "%s", "%s"] }
+              { prefix = "/single", backends = ["%s"], passive-health { consecutive-failures = 1 } }
+            ]
+            """);
+    final ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
-    void stop() {
+    void stopDripping() {
         drip.shutdownNow();
-        if (pier != null) {
-            pier.close();
-        }
-        backends.forEach(RecordingBackend::close);
-        single.close();
     }
 
+    /** What the backends of route {@code /} received. */
     private List<Received> requests() {
         List<Received> all = new ArrayList<>();
-        backends.forEach(backend -> all.addAll(backend.requests()));
+        for (String name : List.of("a", "b", "c")) {
+            all.addAll(fixture.backend(name).requests());
+        }
         return all;
     }
 
+    /** Of every backend, {@code single}'s included. */
     private int openConnectionsCarrying(String text) {
-        int open = single.openConnectionsCarrying(text);
-        for (RecordingBackend backend : backends) {
-            open += backend.openConnectionsCarrying(text);
-        }
-        return open;
+        return fixture.backends().stream().mapToInt(backend -> backend.openConnectionsCarrying(text)).sum();
     }
 
     private void assertRouteUnharmed(String prefix) {
+        PierHarness pier = fixture.pier();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pier.route(prefix).pool().backends())
                 .extracting(Backend::inFlight).as("in-flight requests").containsOnly(0));
         assertThat(pier.route(prefix).pool().snapshot().statuses()).as("health of route %s", prefix)
@@ -112,7 +93,7 @@ class SlowClientsTest {
         List<RawClient> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                RawClient client = RawClient.connect(pier.port());
+                RawClient client = RawClient.connect(fixture.pier().port());
                 slow.add(client);
                 client.send("GET /slowloris/" + i + " HTTP/1.1\r\nHost: pier\r\n");
                 AtomicInteger line = new AtomicInteger();
@@ -122,7 +103,8 @@ class SlowClientsTest {
             }
 
             for (int i = 0; i < 5; i++) {
-                assertThat(pier.get("/meanwhile/" + i).getStatus()).as("a normal request meanwhile").isEqualTo(200);
+                assertThat(fixture.pier().get("/meanwhile/" + i).getStatus()).as("a normal request meanwhile")
+                        .isEqualTo(200);
             }
             for (RawClient client : slow) {
                 assertThat(client.awaitClosed(Duration.ofSeconds(10))).as("slowloris connection closed").isTrue();
@@ -136,7 +118,8 @@ class SlowClientsTest {
 
     @Test
     void aStalledBodyGets408AndItsBackendConnectionIsClosedWithoutBlamingTheBackend() {
-        try (RawClient client = stalledPost(pier.port(), "/single/stall")) {
+        RecordingBackend single = fixture.backend("single");
+        try (RawClient client = stalledPost(fixture.pier().port(), "/single/stall")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> single.targets().contains("/single/stall"));
             assertTimedOut(client);
         }
@@ -151,7 +134,7 @@ class SlowClientsTest {
         List<RawClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                clients.add(stalledPost(pier.port(), "/slow-post/" + i));
+                clients.add(stalledPost(fixture.pier().port(), "/slow-post/" + i));
             }
             for (RawClient client : clients) {
                 assertTimedOut(client);

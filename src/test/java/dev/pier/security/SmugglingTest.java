@@ -5,15 +5,11 @@ import static dev.pier.security.Framing.Attack.refusedInBody;
 import static dev.pier.security.Framing.Attack.refusedWith;
 
 import dev.pier.security.Framing.Attack;
-import dev.pier.testing.PierHarness;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,35 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SmugglingTest {
 
-    @TempDir
-    static Path dir;
-
-    static RecordingBackend backend;
-    static Canary canary;
-    static PierHarness pier;
-
-    @BeforeAll
-    static void start() {
-        backend = RecordingBackend.start("backend");
-        canary = Canary.start();
-        pier = PierHarness.start(dir, """
-                health-check { interval = 1h }
-                routes = [ { prefix = "/", backends = ["%s"] } ]
-                """.formatted(backend.url()));
-        pier.awaitReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pier != null) {
-            pier.close();
-        }
-        backend.close();
-        canary.close();
-    }
+    @RegisterExtension
+    static final RecordedPier fixture = RecordedPier.backends("backend").withCanary().config("""
+            health-check { interval = 1h }
+            routes = [ { prefix = "/", backends = ["%s"] } ]
+            """);
 
     static String post(String headers, String body) {
-        return "POST /upload HTTP/1.1\r\nHost: " + canary.authority() + "\r\n" + headers + "\r\n" + body;
+        return "POST /upload HTTP/1.1\r\nHost: " + fixture.canary().authority() + "\r\n" + headers + "\r\n" + body;
     }
 
     static String chunked(String body) {
@@ -99,11 +74,11 @@ class SmugglingTest {
                 refusedWith("Transfer-Encoding 'chunked' with a trailing tab and a Content-Length",
                         post("Content-Length: 5\r\nTransfer-Encoding: chunked\t\r\n", "0\r\n\r\n"), 400, 501),
                 new Attack("HTTP/1.0 with Transfer-Encoding: chunked",
-                        "POST /upload HTTP/1.0\r\nHost: " + canary.authority()
+                        "POST /upload HTTP/1.0\r\nHost: " + fixture.canary().authority()
                                 + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
                         Set.of(400), true),
                 new Attack("HTTP/1.0 keep-alive with Transfer-Encoding: chunked",
-                        "POST /upload HTTP/1.0\r\nHost: " + canary.authority()
+                        "POST /upload HTTP/1.0\r\nHost: " + fixture.canary().authority()
                                 + "\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
                         Set.of(400), true),
                 refusedInBody("a chunk size with an extension and a bare LF '5;x\\n'",
@@ -122,6 +97,6 @@ class SmugglingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
     void ambiguousFramingIsRefusedAndTheRequestBehindItNeverReachesABackend(Attack attack) {
-        Framing.assertRefused(pier, backend, canary, attack);
+        Framing.assertRefused(fixture, attack);
     }
 }
