@@ -13,12 +13,14 @@ import java.util.List;
  * @param maxBodySize the largest request body in bytes, or -1 for no limit
  * @param stages the route's header and access rules
  * @param rateLimit the names of the rate-limit policies the route obeys, in order
+ * @param tls how Pier talks TLS to the route's https backends
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
                             WhenAllDown whenAllDown, long maxBodySize,
-                            RouteStageSettings stages, List<String> rateLimit) {
+                            RouteStageSettings stages, List<String> rateLimit,
+                            BackendTls tls) {
 
     public RouteSettings {
         backends = List.copyOf(backends);

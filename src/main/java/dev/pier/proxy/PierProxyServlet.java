@@ -76,6 +76,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private static final String CONNECTION = HttpHeader.CONNECTION.asString();
 
     private @Nullable PierRuntime runtime;
+    /** The HTTP clients of routes with TLS settings of their own; set by {@link #init}. */
+    private @Nullable BackendClients clients;
     /** The {@code Via} element of an HTTP/1.1 request, built once in {@link #init}. */
     private String via11 = "1.1 pier";
 
@@ -89,7 +91,29 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
         runtime = found;
         super.init(new ProxyServletConfig(config, found.settings().proxy()));
+        clients = new BackendClients(getHttpClient(), this::newHttpClient);
         via11 = "1.1 " + getViaHost();
+    }
+
+    @Override
+    public void destroy() {
+        BackendClients current = clients;
+        if (current != null) {
+            current.close();
+        }
+        super.destroy();
+    }
+
+    /** A request to the backend on the HTTP client of the route's TLS settings. */
+    @Override
+    protected Request newProxyRequest(HttpServletRequest request, String target) {
+        Exchange exchange = (Exchange) request.getAttribute(EXCHANGE_ATTRIBUTE);
+        BackendClients current = clients;
+        if (exchange == null || current == null || exchange.route.settings().tls().isDefault()) {
+            return super.newProxyRequest(request, target);
+        }
+        return current.forProfile(exchange.route.settings().tls()).newRequest(target).method(request.getMethod())
+                .attribute(CLIENT_REQUEST_ATTRIBUTE, request);
     }
 
     private PierRuntime runtime() {

@@ -256,7 +256,8 @@ class PathPropertiesTest {
                 List.of(new BackendSettings("http", "127.0.0.1", 1, 1)), Duration.ofSeconds(1),
                 new HealthCheckSettings(HealthCheckKind.HTTP, "/", Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1),
                 new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "c", 0, new PassiveHealthSettings(0, false),
-                WhenAllDown.FAIL, -1, dev.pier.config.RouteStageSettings.NONE, List.of());
+                WhenAllDown.FAIL, -1, dev.pier.config.RouteStageSettings.NONE, List.of(),
+                dev.pier.config.BackendTls.DEFAULT);
         return new Route(settings, new BackendPool(List.of(new Backend("http://127.0.0.1:1", "127.0.0.1", 1, 1))),
                 BalancingPolicy.roundRobin());
     }

@@ -27,7 +27,8 @@ class RouterReloadTest {
     private static RouteSettings route(String prefix, BackendSettings... backends) {
         return new RouteSettings(prefix, false, PolicyName.ROUND_ROBIN, List.of(backends), Duration.ofSeconds(30),
                 HEALTH, new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "pier-sticky", 2,
-                new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1, RouteStageSettings.NONE, List.of());
+                new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1, RouteStageSettings.NONE, List.of(),
+                dev.pier.config.BackendTls.DEFAULT);
     }
 
     private static BackendSettings backend(int port, int weight) {

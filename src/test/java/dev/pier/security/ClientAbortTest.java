@@ -67,9 +67,12 @@ class ClientAbortTest {
         awaitEverythingReleased();
         assertThat(fixture.backend().requests()).hasSize(4 + ABORTS);
         assertThat(fixture.pier().get("/after").getContentAsString()).isEqualTo("big GET /after");
+        // Thread pools may still grow towards their maximum on a loaded machine (Pier's, the backend's and the
+        // test client's, a few threads each) and shrink only after their idle timeout; a thread kept per aborted
+        // download would add ABORTS.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(ProcessResources.threads()).as("threads: %s", ProcessResources.threadNames())
-                        .isLessThanOrEqualTo(threadsBefore + 4));
+                        .isLessThan(threadsBefore + ABORTS / 2));
         if (ProcessResources.canCountFileDescriptors()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(ProcessResources.fileDescriptors()).as("open file descriptors")

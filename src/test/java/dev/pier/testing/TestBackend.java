@@ -37,12 +37,19 @@ public final class TestBackend implements AutoCloseable {
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private int port;
 
+    private final String scheme;
+
     private TestBackend(String name, int port) {
+        this(name, port, null);
+    }
+
+    private TestBackend(String name, int port, org.eclipse.jetty.util.ssl.SslContextFactory.@org.jspecify.annotations.Nullable Server tls) {
         this.name = name;
+        this.scheme = tls == null ? "http" : "https";
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("test-backend-" + name);
         server = new Server(threads);
-        connector = new ServerConnector(server, 1, 1);
+        connector = tls == null ? new ServerConnector(server, 1, 1) : new ServerConnector(server, 1, 1, tls);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
@@ -57,6 +64,21 @@ public final class TestBackend implements AutoCloseable {
     /** Starts a backend on a free port. */
     public static TestBackend start(String name) {
         return start(name, 0);
+    }
+
+    /**
+     * Starts an HTTPS backend on a free port with {@code tls} (its key and certificates; ask for client
+     * certificates there for mutual TLS).
+     */
+    public static TestBackend startHttps(String name, org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) {
+        TestBackend backend = new TestBackend(name, 0, tls);
+        try {
+            backend.server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        backend.port = backend.connector.getLocalPort();
+        return backend;
     }
 
     /** Starts a backend on {@code port} (0: a free one); used to restart a stopped backend where it was. */
@@ -156,7 +178,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return scheme + "://127.0.0.1:" + port;
     }
 
     /** The status {@code GET /health} answers from now on. */
