@@ -22,15 +22,17 @@ final class ObservabilitySettingsReader {
     static ObservabilitySettings read(Problems problems, Config config) {
         String log = "pier.access-log";
         problems.unknownKeys(config.getObject(log), log, ACCESS_LOG_KEYS);
-        Boolean logEnabled = problems.get(config, log + ".enabled", log + ".enabled", Config::getBoolean);
-        AccessLogSettings.Format format = problems.enumValue(config, log + ".format", log + ".format",
+        Config logConfig = config.getConfig(log);
+        Boolean logEnabled = problems.get(logConfig, "enabled", log + ".enabled", Config::getBoolean);
+        AccessLogSettings.Format format = problems.enumValue(logConfig, "format", log + ".format",
                 AccessLogSettings.Format.values(), AccessLogSettings.Format::configName);
-        Boolean query = problems.get(config, log + ".include-query", log + ".include-query", Config::getBoolean);
+        Boolean query = problems.get(logConfig, "include-query", log + ".include-query", Config::getBoolean);
 
         String metrics = "pier.metrics";
         problems.unknownKeys(config.getObject(metrics), metrics, METRICS_KEYS);
-        Boolean metricsEnabled = problems.get(config, metrics + ".enabled", metrics + ".enabled", Config::getBoolean);
-        Duration window = problems.duration(config, metrics + ".latency-window", metrics + ".latency-window", true);
+        Config metricsConfig = config.getConfig(metrics);
+        Boolean metricsEnabled = problems.get(metricsConfig, "enabled", metrics + ".enabled", Config::getBoolean);
+        Duration window = problems.duration(metricsConfig, "latency-window", metrics + ".latency-window", true);
         // A value that could not be read is a problem already, thrown before these placeholders are used.
         return new ObservabilitySettings(
                 new AccessLogSettings(logEnabled != null && logEnabled,

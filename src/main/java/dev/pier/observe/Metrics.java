@@ -26,6 +26,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +55,8 @@ public final class Metrics implements AutoCloseable {
     private Map<String, RouteSeries> routes = new HashMap<>();
     /** By route prefix and policy. Guarded by {@code this}. */
     private Map<SeriesKey, Refusals> refusals = new HashMap<>();
+    /** What the reload counters read. Guarded by {@code this}. */
+    private List<LongSupplier> reloads = List.of();
 
     private Metrics(MetricsSettings settings) {
         this.latencyWindow = settings.latencyWindow();
@@ -81,7 +84,9 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Counts reloads applied and rejected, as {@code applied} and {@code rejected} say. */
-    public void countReloads(LongSupplier applied, LongSupplier rejected) {
+    public synchronized void countReloads(LongSupplier applied, LongSupplier rejected) {
+        // Micrometer holds a function counter's object weakly: this one keeps them.
+        reloads = List.of(applied, rejected);
         FunctionCounter.builder("pier.reloads", applied, LongSupplier::getAsLong)
                 .description("Reloads of the configuration, by result").tag("result", "applied").register(registry);
         FunctionCounter.builder("pier.reloads", rejected, LongSupplier::getAsLong)

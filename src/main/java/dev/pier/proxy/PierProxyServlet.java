@@ -66,10 +66,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each try holds one unit of its backend's in-flight count ({@link Attempt}), given back exactly once when
  * the exchange completes or fails; each outcome feeds the route's passive health.
  *
- * <p>Every request ends in one of two places, where its {@link RequestOutcome} goes to the access log and the
- * metrics: at the end of {@link #service} when Pier answered it there, without going asynchronous; else when its
- * {@link AsyncContext} completes ({@link Ended}, an {@link AsyncListener}: portable, and told of a client that went
- * away too). Thread-safe, as servlets are.
+ * <p>Every request ends in one of three places, where its {@link RequestOutcome} goes to the access log and the
+ * metrics (once: the first place wins): at the end of {@link #service} when Pier answered it there, without going
+ * asynchronous; when a failed exchange is answered or cut off ({@link #sendFailure}); else when its
+ * {@link AsyncContext} completes ({@link Ended}, an {@link AsyncListener}: portable). Thread-safe, as servlets
+ * are.
  */
 public final class PierProxyServlet extends AsyncProxyServlet {
 
@@ -420,10 +421,14 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 contextOf(clientRequest)));
     }
 
-    /** Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. */
+    /**
+     * Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. Either way the
+     * request ends here: a container that aborts the connection need not tell the async listeners.
+     */
     private void sendFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, LocalReply reply) {
         if (proxyResponse.isCommitted()) {
             outcomeOf(clientRequest).flag(reply.flag());
+            end(clientRequest, proxyResponse);
             // Jetty's way: the container aborts the connection, so the client sees a cut-off answer.
             super.sendProxyResponseError(clientRequest, proxyResponse, reply.status());
             return;
@@ -435,6 +440,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         } catch (RuntimeException e) {
             logger.debug("Cannot answer {}", reply.status(), e);
         } finally {
+            end(clientRequest, proxyResponse);
             if (clientRequest.isAsyncStarted()) {
                 clientRequest.getAsyncContext().complete();
             }
