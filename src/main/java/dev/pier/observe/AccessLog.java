@@ -152,7 +152,10 @@ final class AccessLog {
     private record Second(long epochSecond, String text) {
     }
 
-    /** How each kind of field is written; an absent value is {@code -} in logfmt, null in JSON. */
+    /**
+     * How each kind of field is written into one line; an absent value is {@code -} in logfmt, null in JSON. Not
+     * thread-safe: one per line.
+     */
     private abstract static class Fields {
         final StringBuilder out;
         private boolean first = true;

@@ -60,11 +60,6 @@ public final class Observer {
         }
     }
 
-    /** Whether requests are measured: then {@link #appendStatus} has something to say. */
-    public boolean measured() {
-        return meters != null;
-    }
-
     /**
      * Appends to a backend's object in the status JSON its {@code "latency":{"p50":..,"p99":..}} (milliseconds,
      * over {@code pier.metrics.latency-window}) and {@code "counts":{"2xx":..,"3xx":..,"4xx":..,"5xx":..}}, each

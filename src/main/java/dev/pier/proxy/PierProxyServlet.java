@@ -355,15 +355,16 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                                      Response proxyResponse, byte[] buffer, int offset, int length,
                                      Callback callback) {
         try {
-            outcomeOf(request).wrote(length);
             ClientWriter writer = (ClientWriter) request.getAttribute(WRITER_ATTRIBUTE);
             if (writer == null) {
                 writer = new ClientWriter(request, proxyResponse);
                 request.setAttribute(WRITER_ATTRIBUTE, writer);
+                writer.outcome.wrote(length);
                 // The data goes in before the listener: setting it may call onWritePossible on another thread.
                 writer.chunk(buffer, offset, length, callback);
                 response.getOutputStream().setWriteListener(writer);
             } else {
+                writer.outcome.wrote(length);
                 writer.chunk(buffer, offset, length, callback);
                 writer.onWritePossible();
             }
@@ -657,11 +658,14 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private final class ClientWriter extends StreamWriter {
         private final HttpServletRequest request;
         private final Response proxyResponse;
+        /** Counts the bytes handed to this writer. */
+        final RequestOutcome outcome;
 
         ClientWriter(HttpServletRequest request, Response proxyResponse) {
             super(request, proxyResponse);
             this.request = request;
             this.proxyResponse = proxyResponse;
+            this.outcome = outcomeOf(request);
         }
 
         void chunk(byte[] buffer, int offset, int length, Callback callback) {
