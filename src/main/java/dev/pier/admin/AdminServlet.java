@@ -1,6 +1,8 @@
 package dev.pier.admin;
 
 import dev.pier.backend.BackendStatus;
+import dev.pier.observe.Metrics;
+import dev.pier.observe.Observer;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
 import dev.pier.web.ReloadOutcome;
@@ -9,6 +11,7 @@ import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /_pier/health}: 200 while Pier serves;</li>
  * <li>{@code GET /_pier/ready}: 503 until every backend has had its first probe, then 200;</li>
  * <li>{@code GET /_pier/status}: every route and backend with its health, as JSON;</li>
+ * <li>{@code GET /_pier/metrics}: every metric in Prometheus's text format, or OpenMetrics when {@code Accept}
+ * asks for it; 404 when metrics are off;</li>
  * <li>{@code POST /_pier/reload}: reads the configuration file again and swaps it in when valid (200), else
  * answers 422 with every problem, each with its file, line and key, and keeps the running configuration.</li>
  * </ul>
@@ -53,6 +58,7 @@ public final class AdminServlet extends HttpServlet {
                 send(response, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready: backends not probed yet\n");
             }
             case "/status" -> send(response, 200, "application/json", status(pier));
+            case "/metrics" -> metrics(request, response, pier);
             default -> send(response, 404, "text/plain", "Unknown Pier endpoint; try /_pier/status\n");
         }
     }
@@ -82,12 +88,30 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
+    private static void metrics(HttpServletRequest request, HttpServletResponse response, @Nullable PierRuntime pier)
+            throws IOException {
+        Metrics metrics = pier == null ? null : pier.metrics();
+        if (metrics == null) {
+            send(response, 404, "text/plain", "Metrics are off (pier.metrics.enabled = false)\n");
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+        String type = metrics.scrape(request.getHeader("Accept"), body);
+        response.setStatus(200);
+        response.setContentType(type);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(body.size());
+        body.writeTo(response.getOutputStream());
+    }
+
     private static String status(@Nullable PierRuntime pier) {
         StringBuilder json = new StringBuilder(256).append("{\"ready\":").append(pier != null && pier.ready())
                 .append(",\"routes\":[");
         if (pier != null) {
             String separator = "";
-            for (Route route : pier.router().routes()) {
+            PierRuntime.Routing routing = pier.routing();
+            Observer observer = routing.observer();
+            for (Route route : routing.router().routes()) {
                 json.append(separator).append("{\"prefix\":").append(quote(route.prefix()))
                         .append(",\"policy\":").append(quote(route.settings().policy().configName()))
                         .append(",\"retries\":").append(route.retried())
@@ -99,7 +123,9 @@ public final class AdminServlet extends HttpServlet {
                             .append(",\"inFlight\":").append(status.backend().inFlight())
                             .append(",\"health\":").append(quote(status.health().name()))
                             .append(",\"reason\":").append(quote(status.reason()))
-                            .append(",\"since\":").append(quote(status.since().toString())).append('}');
+                            .append(",\"since\":").append(quote(status.since().toString()));
+                    observer.appendStatus(json, route, status.backend());
+                    json.append('}');
                     inner = ",";
                 }
                 json.append("]}");

@@ -17,6 +17,8 @@ public final class BackendPool {
     private final Clock clock;
     /** Written under {@code this}, read by any thread. */
     private volatile Snapshot snapshot;
+    /** Who is told of probes and changes; set once the route's metrics are bound. */
+    private volatile BackendEvents events = BackendEvents.NONE;
 
     public BackendPool(List<Backend> backends) {
         this(backends, Clock.systemUTC());
@@ -62,6 +64,16 @@ public final class BackendPool {
         return backends;
     }
 
+    /** Who is told of this pool's probes, changes and ejections. */
+    public BackendEvents events() {
+        return events;
+    }
+
+    /** Tells {@code events} of this pool's probes, changes and ejections from now on. */
+    public void events(BackendEvents events) {
+        this.events = requireNonNull(events, "events");
+    }
+
     /** The current snapshot; request threads call this once per request. */
     public Snapshot snapshot() {
         return snapshot;
@@ -94,6 +106,7 @@ public final class BackendPool {
         }
         statuses.set(index, new BackendStatus(backend, health, reason, clock.instant()));
         snapshot = Snapshot.of(statuses);
+        events.changed(backend, health);
         return true;
     }
 

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PassiveHealth {
 
-    private static final Logger logger = LoggerFactory.getLogger(PassiveHealth.class);
+    /** Health transitions are events: see the README, "Observability". */
+    private static final Logger events = LoggerFactory.getLogger("pier.events");
 
     private final String label;
     private final BackendPool pool;
@@ -65,7 +66,8 @@ public final class PassiveHealth {
             count.set(0);
             String why = now + " consecutive failed requests, the last: " + reason + " (passive health)";
             if (pool.update(backend, Health.DOWN, why)) {
-                logger.info("Backend {} of route {} is {}: {}", backend, label, Health.DOWN, why);
+                pool.events().ejected(backend);
+                events.info("Backend {} of route {} is {}: {}", backend, label, Health.DOWN, why);
             }
         }
     }

@@ -9,10 +9,11 @@ import java.util.List;
  * @param clientAddress how the client's address is told from the forwarding headers of trusted proxies
  * @param requestId whether a client's request id is kept
  * @param rateLimiting the rate-limit policies, their store and their header fields
+ * @param observability the access log and the metrics
  */
 public record PierSettings(String source, ServerSettings server, ProxySettings proxy, List<RouteSettings> routes,
                           AdminSettings admin, ClientAddressSettings clientAddress, RequestIdSettings requestId,
-                          RateLimitingSettings rateLimiting) {
+                          RateLimitingSettings rateLimiting, ObservabilitySettings observability) {
 
     public PierSettings {
         routes = List.copyOf(routes);

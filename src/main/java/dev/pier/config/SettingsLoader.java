@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SettingsLoader {
 
-    private static final Set<String> PIER_KEYS = union(Set.of("server", "proxy", "health-check", "routes",
-            "route-defaults", "admin", "rate-limits", "rate-limiting"), PipelineSettingsReader.PIER_KEYS);
+    private static final Set<String> PIER_KEYS = union(union(Set.of("server", "proxy", "health-check", "routes",
+            "route-defaults", "admin", "rate-limits", "rate-limiting"), PipelineSettingsReader.PIER_KEYS),
+            ObservabilitySettingsReader.PIER_KEYS);
     private static final Set<String> ADMIN_KEYS = Set.of("allow", "token");
     private static final Set<String> PROXY_KEYS = Set.of("connect-timeout", "request-timeout",
             "max-connections-per-backend", "max-queued-per-backend", "idle-timeout", "client-threads");
@@ -96,8 +97,10 @@ public final class SettingsLoader {
         ClientAddressSettings clientAddress = PipelineSettingsReader.clientAddress(problems, config);
         RequestIdSettings requestId = PipelineSettingsReader.requestId(problems, config);
         RateLimitingSettings rateLimiting = RateLimitSettingsReader.read(problems, config);
+        ObservabilitySettings observability = ObservabilitySettingsReader.read(problems, config);
         problems.throwIfAny();
-        return new PierSettings(source, server, proxy, routes, admin, clientAddress, requestId, rateLimiting);
+        return new PierSettings(source, server, proxy, routes, admin, clientAddress, requestId, rateLimiting,
+                observability);
     }
 
     /** Every problem of {@code e} on its own line, each with its file, line and key: for logs and the console. */

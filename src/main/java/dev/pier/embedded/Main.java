@@ -1,5 +1,6 @@
 package dev.pier.embedded;
 
+import ch.qos.logback.classic.LoggerContext;
 import com.typesafe.config.ConfigException;
 import dev.pier.config.PierSettings;
 import dev.pier.config.SettingsLoader;
@@ -103,6 +104,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             logger.info("Pier stopping: refusing new connections, letting in-flight requests finish");
             stop(server, demoBackends);
+            stopLogging();
             stopped.countDown();
             // A signal makes the JVM exit 143; a graceful stop is a success.
             Runtime.getRuntime().halt(0);
@@ -112,6 +114,16 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops logback, which writes out what its asynchronous appenders still queue (the last access-log lines): the
+     * JVM halts next, and logback registers no shutdown hook of its own.
+     */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
         }
     }
 

@@ -65,6 +65,8 @@ public final class PierServer {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new PierListener(configFile));
+        // After Pier's listener, whose runtime holds the registry; a WAR has its container's metrics instead.
+        context.addEventListener(new ServerMetrics(jetty));
         ServletHolder proxy = new ServletHolder("pier-proxy", PierProxyServlet.class);
         proxy.setInitOrder(1);
         proxy.setAsyncSupported(true);

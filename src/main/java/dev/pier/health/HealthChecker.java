@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class HealthChecker implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(HealthChecker.class);
+    /** Health transitions are events: see the README, "Observability". */
+    private static final Logger events = LoggerFactory.getLogger("pier.events");
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final ScheduledThreadPoolExecutor scheduler;
@@ -251,6 +253,7 @@ public final class HealthChecker implements AutoCloseable {
             // Read after the tracker changed: see moveTo.
             BackendPool pool = this.pool;
             String label = this.label;
+            pool.events().probed(backend, result.healthy());
             if (after == null) {
                 logger.debug("Backend {} of route {} probed: {}", backend, label, result.reason());
                 return;
@@ -259,7 +262,7 @@ public final class HealthChecker implements AutoCloseable {
                     : result.reason() + (after == Health.UP ? " (consecutive successes reached the threshold)"
                     : " (consecutive failures reached the threshold)");
             if (pool.update(backend, after, why)) {
-                logger.info("Backend {} of route {} is {}: {}", backend, label, after, why);
+                events.info("Backend {} of route {} is {}: {}", backend, label, after, why);
             }
         }
     }

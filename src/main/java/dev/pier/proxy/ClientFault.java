@@ -17,10 +17,12 @@ final class ClientFault extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final boolean clientGone;
 
-    private ClientFault(int status, String message, @Nullable Throwable cause) {
+    private ClientFault(int status, String message, @Nullable Throwable cause, boolean clientGone) {
         super(message, cause);
         this.status = status;
+        this.clientGone = clientGone;
     }
 
     /** Reading the client's body failed: 408 when it stalled, the container's code when it said one, else 400. */
@@ -30,23 +32,33 @@ final class ClientFault extends IOException {
             return known;
         }
         int status = timedOut(failure) ? HttpStatus.REQUEST_TIMEOUT_408 : codeOf(failure);
-        return new ClientFault(status, "reading the client's request failed", failure);
+        return new ClientFault(status, "reading the client's request failed", failure, endOfStream(failure));
     }
 
     /** Writing the answer to the client failed: it went away or stopped reading. */
     static ClientFault writing(Throwable failure) {
         ClientFault known = in(failure);
-        return known != null ? known : new ClientFault(HttpStatus.BAD_REQUEST_400, "the client stopped reading", failure);
+        return known != null ? known
+                : new ClientFault(HttpStatus.BAD_REQUEST_400, "the client stopped reading", failure, true);
     }
 
     /** The client's body grew past the route's limit. */
     static ClientFault tooLarge(long limit) {
-        return new ClientFault(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body larger than " + limit + " bytes", null);
+        return new ClientFault(HttpStatus.PAYLOAD_TOO_LARGE_413, "request body larger than " + limit + " bytes", null,
+                false);
     }
 
     /** The status the client gets, if its answer has not started. */
     int status() {
         return status;
+    }
+
+    /**
+     * Whether the client went away (its connection closed before its body ended, or it stopped reading its
+     * answer), rather than sending something wrong.
+     */
+    boolean clientGone() {
+        return clientGone;
     }
 
     /** The client fault in {@code failure}'s cause chain, or null. */
@@ -57,6 +69,16 @@ final class ClientFault extends IOException {
             }
         }
         return null;
+    }
+
+    /** Whether the connection ended early: Jetty's {@code EofException} and Tomcat's end of stream are EOFExceptions. */
+    private static boolean endOfStream(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException || t.getClass().getSimpleName().equals("ClientAbortException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean timedOut(Throwable failure) {

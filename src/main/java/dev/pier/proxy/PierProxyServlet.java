@@ -3,6 +3,7 @@ package dev.pier.proxy;
 import dev.pier.backend.Backend;
 import dev.pier.backend.Failures;
 import dev.pier.config.ProxySettings;
+import dev.pier.observe.RequestOutcome;
 import dev.pier.pipeline.LocalReply;
 import dev.pier.pipeline.Pipeline;
 import dev.pier.pipeline.RequestContext;
@@ -10,14 +11,19 @@ import dev.pier.routing.Paths;
 import dev.pier.routing.Route;
 import dev.pier.web.PierRuntime;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,7 +64,13 @@ import org.slf4j.LoggerFactory;
  * headers, forwarded headers, body, route timeout); nothing is retried once the response has started.
  *
  * <p>Each try holds one unit of its backend's in-flight count ({@link Attempt}), given back exactly once when
- * the exchange completes or fails; each outcome feeds the route's passive health. Thread-safe, as servlets are.
+ * the exchange completes or fails; each outcome feeds the route's passive health.
+ *
+ * <p>Every request ends in one of three places, where its {@link RequestOutcome} goes to the access log and the
+ * metrics (once: the first place wins): at the end of {@link #service} when Pier answered it there, without going
+ * asynchronous; when a failed exchange is answered or cut off ({@link #sendFailure}); else when its
+ * {@link AsyncContext} completes ({@link Ended}, an {@link AsyncListener}: portable). Thread-safe, as servlets
+ * are.
  */
 public final class PierProxyServlet extends AsyncProxyServlet {
 
@@ -68,12 +80,16 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private static final String EXCHANGE_ATTRIBUTE = "dev.pier.proxy.exchange";
     private static final String CONTENT_ATTRIBUTE = "dev.pier.proxy.content";
     private static final String WRITER_ATTRIBUTE = "dev.pier.proxy.writer";
+    private static final String OUTCOME_ATTRIBUTE = "dev.pier.proxy.outcome";
     /** The largest response head Pier takes from a backend; containers write 8 KiB heads at least. */
     private static final int MAX_BACKEND_HEAD_SIZE = 8 * 1024;
     /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     private static final String CONNECTION = HttpHeader.CONNECTION.asString();
+    private static final String TRACEPARENT = "traceparent";
+    /** Ends the outcome of every request that went asynchronous; stateless, so one serves all. */
+    private static final AsyncListener ENDED = new Ended();
 
     private @Nullable PierRuntime runtime;
     /** The HTTP clients of routes with TLS settings of their own; set by {@link #init}. */
@@ -162,14 +178,22 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         String path = pathOf(request);
         RequestContext context = new RequestContext(
                 ServletHeads.request(request, path == null ? request.getRequestURI() : path), System.nanoTime());
+        RequestOutcome outcome = routing.observer().begin(context, request.getMethod(), request.getQueryString(),
+                request.getHeader(TRACEPARENT));
         request.setAttribute(CONTEXT_ATTRIBUTE, context);
         request.setAttribute(PIPELINE_ATTRIBUTE, routing.pipeline());
+        request.setAttribute(OUTCOME_ATTRIBUTE, outcome);
         LocalReply reply = admit(request, routing, context, path);
         if (reply != null) {
-            Answers.write(response, reply, context, routing.pipeline());
+            Answers.write(response, reply, outcome, routing.pipeline());
+            end(request, response);
             return;
         }
         super.service(request, response);
+        if (!outcome.wasSent() && !request.isAsyncStarted()) {
+            // Answered here, without a backend (no eligible one: 503); a request sent to one ends in Ended.
+            end(request, response);
+        }
     }
 
     private static @Nullable LocalReply admit(HttpServletRequest request, PierRuntime.Routing routing,
@@ -232,11 +256,58 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         long seconds = route == null ? 1 : Math.max(1, route.settings().healthCheck().interval().toSeconds());
         Answers.write(response, LocalReply.text(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UH",
                 "No healthy backend for route " + prefix, context)
-                .withHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds)), context, pipelineOf(request));
+                .withHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds)), outcomeOf(request),
+                pipelineOf(request));
     }
 
     private static RequestContext contextOf(HttpServletRequest request) {
         return (RequestContext) request.getAttribute(CONTEXT_ATTRIBUTE);
+    }
+
+    private static RequestOutcome outcomeOf(ServletRequest request) {
+        return (RequestOutcome) request.getAttribute(OUTCOME_ATTRIBUTE);
+    }
+
+    /** The request is over: its outcome, with the backends of its exchange, goes to the log and the metrics. */
+    private static void end(ServletRequest request, ServletResponse response) {
+        RequestOutcome outcome = outcomeOf(request);
+        if (outcome == null) {
+            return;
+        }
+        Exchange exchange = (Exchange) request.getAttribute(EXCHANGE_ATTRIBUTE);
+        Attempt attempt = exchange == null ? null : exchange.current();
+        List<Backend> tried = attempt == null ? List.of() : exchange.tried();
+        outcome.end(((HttpServletResponse) response).getStatus(), attempt == null ? null : attempt.backend, tried,
+                System.nanoTime());
+    }
+
+    /**
+     * Ends a request's outcome when its asynchronous cycle completes, however it ended: with the backend's answer,
+     * one of Pier's, or a client that went away.
+     */
+    private static final class Ended implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            end(event.getSuppliedRequest(), event.getSuppliedResponse());
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // The container saw the connection fail: the client went away (unless a reason was recorded first).
+            RequestOutcome outcome = outcomeOf(event.getSuppliedRequest());
+            if (outcome != null) {
+                outcome.flag(RequestOutcome.CLIENT_GONE);
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
     }
 
     private static Pipeline pipelineOf(HttpServletRequest request) {
@@ -262,6 +333,12 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             return;
         }
         proxyRequest.timeout(exchange.route.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        RequestOutcome outcome = outcomeOf(clientRequest);
+        if (!outcome.wasSent()) {
+            // The first try is sent in the container's dispatch, when a listener may still be added.
+            clientRequest.getAsyncContext().addListener(ENDED);
+        }
+        outcome.sent(System.nanoTime());
         Attempt attempt = exchange.begin((DeferredRequestContent) proxyRequest.getAttributes().get(CONTENT_ATTRIBUTE));
         // The backend's own Host, given here rather than derived by Jetty from the request's URI, which it builds
         // and parses twice more for that.
@@ -306,10 +383,12 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             if (writer == null) {
                 writer = new ClientWriter(request, proxyResponse);
                 request.setAttribute(WRITER_ATTRIBUTE, writer);
+                writer.outcome.wrote(length);
                 // The data goes in before the listener: setting it may call onWritePossible on another thread.
                 writer.chunk(buffer, offset, length, callback);
                 response.getOutputStream().setWriteListener(writer);
             } else {
+                writer.outcome.wrote(length);
                 writer.chunk(buffer, offset, length, callback);
                 writer.onWritePossible();
             }
@@ -339,6 +418,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         RequestContext context = contextOf(clientRequest);
         ClientFault fault = ClientFault.in(failure);
         LocalReply reply;
+        if (fault != null && fault.clientGone()) {
+            outcomeOf(clientRequest).flag(RequestOutcome.CLIENT_GONE);
+        }
         if (fault != null) {
             reply = LocalReply.text(fault.status(), "CF", "Bad request: " + fault.getMessage(), context);
         } else if (isQueueFull(failure)) {
@@ -364,9 +446,14 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 contextOf(clientRequest)));
     }
 
-    /** Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. */
+    /**
+     * Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. Either way the
+     * request ends here: a container that aborts the connection need not tell the async listeners.
+     */
     private void sendFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, LocalReply reply) {
         if (proxyResponse.isCommitted()) {
+            outcomeOf(clientRequest).flag(reply.flag());
+            end(clientRequest, proxyResponse);
             // Jetty's way: the container aborts the connection, so the client sees a cut-off answer.
             super.sendProxyResponseError(clientRequest, proxyResponse, reply.status());
             return;
@@ -374,10 +461,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         try {
             proxyResponse.reset();
             proxyResponse.setHeader(CONNECTION, "close");
-            Answers.write(proxyResponse, reply, contextOf(clientRequest), pipelineOf(clientRequest));
+            Answers.write(proxyResponse, reply, outcomeOf(clientRequest), pipelineOf(clientRequest));
         } catch (RuntimeException e) {
             logger.debug("Cannot answer {}", reply.status(), e);
         } finally {
+            end(clientRequest, proxyResponse);
             if (clientRequest.isAsyncStarted()) {
                 clientRequest.getAsyncContext().complete();
             }
@@ -433,6 +521,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         }
         exchange.retryOn(next);
         route.countRetry();
+        outcomeOf(clientRequest).observer().retried(route);
         if (logger.isDebugEnabled()) {
             logger.debug("Try {} of {} {} on route {}: {} failed ({}{}), now {}", exchange.retries() + 1,
                     clientRequest.getMethod(), exchange.pathAndQuery, route.prefix(), failed.backend,
@@ -489,6 +578,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         @Override
         public void onBegin(Response serverResponse) {
             attempt.responseStarted = true;
+            outcomeOf(clientRequest).answered(serverResponse.getStatus(), System.nanoTime());
             super.onBegin(serverResponse);
         }
 
@@ -553,6 +643,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private final class BodyReader extends StreamReader {
         private final HttpServletRequest request;
         private final AsyncRequestContent content;
+        private final RequestOutcome outcome;
         private final long limit;
         private long read;
 
@@ -561,6 +652,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             super(request, response, proxyRequest, content);
             this.request = request;
             this.content = content;
+            this.outcome = outcomeOf(request);
             Exchange exchange = (Exchange) request.getAttribute(EXCHANGE_ATTRIBUTE);
             this.limit = exchange == null ? -1 : exchange.route.settings().maxBodySize();
         }
@@ -570,6 +662,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                                         AsyncRequestContent content, byte[] buffer, int offset, int length,
                                         Callback callback) {
             read += length;
+            outcome.read(length);
             if (limit >= 0 && read > limit) {
                 ClientFault fault = clientFault(request, ClientFault.tooLarge(limit));
                 content.fail(fault);
@@ -589,11 +682,14 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private final class ClientWriter extends StreamWriter {
         private final HttpServletRequest request;
         private final Response proxyResponse;
+        /** Counts the bytes handed to this writer. */
+        final RequestOutcome outcome;
 
         ClientWriter(HttpServletRequest request, Response proxyResponse) {
             super(request, proxyResponse);
             this.request = request;
             this.proxyResponse = proxyResponse;
+            this.outcome = outcomeOf(request);
         }
 
         void chunk(byte[] buffer, int offset, int length, Callback callback) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Route {
 
-    private static final Logger logger = LoggerFactory.getLogger(Route.class);
+    /** The switch into and out of "every backend down" is an event: see the README, "Observability". */
+    private static final Logger events = LoggerFactory.getLogger("pier.events");
 
     private final RouteSettings settings;
     private final String prefix;
@@ -139,10 +140,10 @@ public final class Route {
         boolean none = eligible.isEmpty();
         if (none != allDown.get() && allDown.compareAndSet(!none, none)) {
             if (none) {
-                logger.warn("Every backend of route {} is down: {}", prefix, tryAllWhenDown
+                events.warn("Every backend of route {} is down: {}", prefix, tryAllWhenDown
                         ? "trying all of them anyway (when-all-down = try-all)" : "answering 503 (when-all-down = fail)");
             } else {
-                logger.info("Route {} has an eligible backend again", prefix);
+                events.info("Route {} has an eligible backend again", prefix);
             }
         }
         return none && tryAllWhenDown ? pool.backends() : eligible;

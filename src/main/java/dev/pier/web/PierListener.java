@@ -1,5 +1,6 @@
 package dev.pier.web;
 
+import ch.qos.logback.classic.LoggerContext;
 import com.typesafe.config.ConfigException;
 import dev.pier.config.PierSettings;
 import dev.pier.config.SettingsLoader;
@@ -79,6 +80,22 @@ public final class PierListener implements ServletContextListener {
             context.removeAttribute(PierRuntime.ATTRIBUTE);
             runtime.close();
             logger.info("Pier stopped");
+        }
+        if (configFile == null) {
+            stopOwnLogging();
+        }
+    }
+
+    /**
+     * In a WAR, stops the WAR's own logback, last, so that its threads (the access log's asynchronous appender) end
+     * and what they queue is written. {@code WEB-INF/web.xml} turns off logback's own servlet listener, which a
+     * container may call before this one. A logback that is not the WAR's (a container that shares its own) is left
+     * alone.
+     */
+    private static void stopOwnLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging
+                && logging.getClass().getClassLoader() == PierListener.class.getClassLoader()) {
+            logging.stop();
         }
     }
 }

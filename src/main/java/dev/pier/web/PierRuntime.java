@@ -8,6 +8,8 @@ import dev.pier.config.RouteSettings;
 import dev.pier.config.RouteStageSettings;
 import dev.pier.config.SettingsLoader;
 import dev.pier.health.HealthChecker;
+import dev.pier.observe.Metrics;
+import dev.pier.observe.Observer;
 import dev.pier.pipeline.Pipeline;
 import dev.pier.pipeline.PipelineFactory;
 import dev.pier.ratelimit.RateLimits;
@@ -36,9 +38,13 @@ public final class PierRuntime implements AutoCloseable {
     public static final String ATTRIBUTE = PierRuntime.class.getName();
 
     private static final Logger logger = LoggerFactory.getLogger(PierRuntime.class);
+    /** Reloads are events: see the README, "Observability". */
+    private static final Logger events = LoggerFactory.getLogger("pier.events");
 
     private final Path configFile;
     private final HealthChecker healthChecker;
+    /** The one meter registry, or null when {@code pier.metrics.enabled} was false at start. */
+    private final @Nullable Metrics metrics;
     /** Replaced as a whole, under {@code this}; request threads read it once per request. */
     private volatile State state;
     /** Guarded by {@code this}. */
@@ -50,9 +56,10 @@ public final class PierRuntime implements AutoCloseable {
     /** Guarded by {@code this}. */
     private @Nullable ConfigWatcher watcher;
 
-    private PierRuntime(Path configFile, HealthChecker healthChecker, State state) {
+    private PierRuntime(Path configFile, HealthChecker healthChecker, @Nullable Metrics metrics, State state) {
         this.configFile = configFile;
         this.healthChecker = healthChecker;
+        this.metrics = metrics;
         this.state = state;
     }
 
@@ -61,17 +68,27 @@ public final class PierRuntime implements AutoCloseable {
         requireNonNull(configFile, "configFile");
         requireNonNull(settings, "settings");
         HealthChecker checker = new HealthChecker();
+        Metrics metrics = Metrics.start(settings.observability().metrics());
         try {
             Router router = Router.of(settings.routes());
+            RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), null);
+            // Before the first probes, so that the meters count them.
+            Observer observer = Observer.of(settings.observability(), metrics, router, limits);
             Map<String, HealthChecker.Watch> watches = new HashMap<>();
             for (Route route : router.routes()) {
                 watches.put(route.prefix(), checker.watch(route.prefix(), route.pool(), route.settings().healthCheck()));
             }
-            RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), null);
-            return new PierRuntime(configFile, checker,
-                    new State(settings, new Routing(router, pipeline(settings, limits)), watches, limits));
+            PierRuntime runtime = new PierRuntime(configFile, checker, metrics,
+                    new State(settings, new Routing(router, pipeline(settings, limits), observer), watches, limits));
+            if (metrics != null) {
+                metrics.countReloads(runtime::reloadsApplied, runtime::reloadsRejected);
+            }
+            return runtime;
         } catch (RuntimeException e) {
             checker.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             throw e;
         }
     }
@@ -83,6 +100,11 @@ public final class PierRuntime implements AutoCloseable {
 
     public Path configFile() {
         return configFile;
+    }
+
+    /** The one meter registry of this Pier, or null when metrics are off. */
+    public @Nullable Metrics metrics() {
+        return metrics;
     }
 
     public PierSettings settings() {
@@ -126,13 +148,16 @@ public final class PierRuntime implements AutoCloseable {
             settings = SettingsLoader.load(configFile);
         } catch (ConfigException e) {
             String problems = SettingsLoader.describe(e);
-            logger.error("Pier configuration {} is invalid; still serving the previous one:{}", configFile, problems);
+            events.error("Pier configuration {} is invalid; still serving the previous one:{}", configFile, problems);
             reloadsRejected.incrementAndGet();
             lastRejection = problems.strip();
             return new ReloadOutcome(false, "Invalid Pier configuration " + configFile + ":" + problems);
         }
         State before = state;
         Router router = Router.of(settings.routes(), before.routing().router());
+        RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), before.rateLimits());
+        // Before the new probes start, so that the meters count them.
+        Observer observer = Observer.of(settings.observability(), metrics, router, limits);
         Map<String, HealthChecker.Watch> watches = new HashMap<>();
         int kept = 0;
         int added = 0;
@@ -157,19 +182,19 @@ public final class PierRuntime implements AutoCloseable {
         for (Route route : before.routing().router().routes()) {
             total += route.pool().backends().size();
         }
-        RateLimits limits = RateLimits.build(settings.rateLimiting(), ratePolicies(settings), before.rateLimits());
-        state = new State(settings, new Routing(router, pipeline(settings, limits)), watches, limits);
+        state = new State(settings, new Routing(router, pipeline(settings, limits), observer), watches, limits);
         // Requests already under way may still ask the old limits; a Redis connection they share moved over.
         before.rateLimits().close();
         if (!settings.server().equals(before.settings().server())
                 || !settings.proxy().withRequestTimeout(before.settings().proxy().requestTimeout())
-                .equals(before.settings().proxy())) {
-            logger.warn("Pier configuration reloaded, but pier.server and pier.proxy (other than request-timeout) "
-                    + "changes take effect only at the next start");
+                .equals(before.settings().proxy())
+                || !settings.observability().metrics().equals(before.settings().observability().metrics())) {
+            logger.warn("Pier configuration reloaded, but pier.server, pier.metrics and pier.proxy (other than "
+                    + "request-timeout) changes take effect only at the next start");
         }
         String summary = String.format("%d route(s); backends: %d kept, %d added, %d removed",
                 router.routes().size(), kept, added, total - kept);
-        logger.info("Pier configuration reloaded from {}: {}", configFile, summary);
+        events.info("Pier configuration reloaded from {}: {}", configFile, summary);
         reloadsApplied.incrementAndGet();
         lastRejection = "";
         return new ReloadOutcome(true, summary);
@@ -212,6 +237,9 @@ public final class PierRuntime implements AutoCloseable {
         }
         healthChecker.close();
         state.rateLimits().close();
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     /** The request pipeline of {@code settings}, each route's rate limits after its access rules. */
@@ -236,8 +264,11 @@ public final class PierRuntime implements AutoCloseable {
         return policies;
     }
 
-    /** A configuration's routes and request pipeline, swapped together. Immutable. */
-    public record Routing(Router router, Pipeline pipeline) {
+    /**
+     * A configuration's routes, request pipeline and observer (its access log and meters), swapped together.
+     * Immutable.
+     */
+    public record Routing(Router router, Pipeline pipeline, Observer observer) {
     }
 
     /** Settings, the routes and pipeline built from them and the routes' probes, by prefix, swapped together. Immutable. */

@@ -3,6 +3,7 @@ package dev.pier.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pier.testing.Scrape;
 import dev.pier.testing.TestBackend;
 import java.io.IOException;
 import java.net.URI;
@@ -105,6 +106,30 @@ final class ContainerScenario {
         assertThat(get(base + "/x").headers().firstValue("Retry-After")).isPresent();
         backends.forEach(b -> b.health(200));
         await().atMost(WAIT).until(() -> get(base + "/x").statusCode() == 200);
+
+        // Every request ended where the access log and the metrics see it: what the backends served, counted once
+        // each under its backend; Pier's own 503s under "-".
+        int served = backends.stream().mapToInt(TestBackend::requests).sum();
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<String> metrics = get(base + "/_pier/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            Scrape scrape = Scrape.parse(metrics.body());
+            double counted = 0;
+            for (TestBackend backend : backends) {
+                counted += scrape.sum("pier_requests_total", "route", "/", "backend", "127.0.0.1:" + backend.port());
+            }
+            assertThat(counted).isEqualTo(served);
+            assertThat(scrape.value("pier_requests_total", "route", "/", "backend", "-", "code", "5xx")).isPositive();
+            assertThat(scrape.find("jvm_memory_used_bytes")).isNotEmpty();
+        });
+    }
+
+    /** Live threads of logback's asynchronous appenders, the test JVM's own and any WAR's. */
+    static long loggingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(thread -> thread.getName().startsWith("AsyncAppender-Worker"))
+                .count();
     }
 
     private static Set<String> answeredBy(String base, int requests) {

@@ -92,6 +92,7 @@ class JettyContainerIT {
         Path config = ContainerScenario.writeConfig(directory, "pier.conf", backends);
         // Earlier tests of this JVM stopped their Pier: its threads end.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ContainerScenario.pierThreads()).isEmpty());
+        long loggingThreads = ContainerScenario.loggingThreads();
         for (int round = 0; round < 5; round++) {
             WebAppContext webapp = deploy("/pier", config);
             await().atMost(Duration.ofSeconds(20))
@@ -105,6 +106,9 @@ class JettyContainerIT {
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(
                     () -> assertThat(ContainerScenario.pierThreads()).as("round %d", finished).isEmpty());
+            // The WAR's own logback stopped with it: its access log's appender thread ended.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ContainerScenario.loggingThreads())
+                    .as("logging threads, round %d", finished).isEqualTo(loggingThreads));
         }
     }
 

@@ -126,6 +126,7 @@ class TomcatContainerIT {
     void deployUndeployAndRedeployFiveTimesLeavesNoPierThreadBehind() throws Exception {
         Path config = ContainerScenario.writeConfig(directory, "pier.conf", backends);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ContainerScenario.pierThreads()).isEmpty());
+        long loggingThreads = ContainerScenario.loggingThreads();
         for (int round = 0; round < 5; round++) {
             Context context = deploy("/pier", config);
             await().atMost(Duration.ofSeconds(20))
@@ -140,6 +141,9 @@ class TomcatContainerIT {
             int finished = round;
             await().atMost(Duration.ofSeconds(20)).untilAsserted(
                     () -> assertThat(ContainerScenario.pierThreads()).as("round %d", finished).isEmpty());
+            // The WAR's own logback stopped with it: its access log's appender thread ended.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ContainerScenario.loggingThreads())
+                    .as("logging threads, round %d", finished).isEqualTo(loggingThreads));
             assertThat(ContainerScenario.get(base + "/pier/x").statusCode()).isEqualTo(404);
         }
     }

@@ -117,8 +117,10 @@ class ClientLimitsTest {
             // Never reading more: Pier drops the connection once nothing moved on it for its idle timeout.
             var connector = (org.eclipse.jetty.server.ServerConnector) pier.server().getConnectors()[0];
             int port = socket.getLocalPort();
+            // An endpoint being closed has no address any more: it counts as gone.
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> connector.getConnectedEndPoints().stream()
-                    .noneMatch(e -> ((java.net.InetSocketAddress) e.getRemoteSocketAddress()).getPort() == port));
+                    .noneMatch(e -> e.getRemoteSocketAddress() instanceof java.net.InetSocketAddress address
+                            && address.getPort() == port));
             socket.setSoTimeout(10_000);
             long read = 1;
             try {

@@ -1,40 +1,20 @@
 package dev.pier.ratelimit;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.pier.testing.LogCapture;
 import java.util.List;
-import org.eclipse.jetty.logging.JettyLogger;
-import org.eclipse.jetty.logging.StdErrAppender;
-import org.slf4j.LoggerFactory;
 
-/**
- * Captures what the {@code pier.events} logger writes while it is open (Jetty's SLF4J provider has one appender
- * for every logger, whose stream this swaps). Not thread-safe: one test at a time.
- */
+/** Captures what the {@code pier.events} logger writes while it is open. Thread-safe. */
 final class EventLog implements AutoCloseable {
 
-    private final StdErrAppender appender;
-    private final PrintStream original;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final LogCapture capture = LogCapture.of("pier.events");
 
-    EventLog() {
-        JettyLogger logger = (JettyLogger) LoggerFactory.getLogger("pier.events");
-        this.appender = (StdErrAppender) logger.getAppender();
-        this.original = appender.getStream();
-        appender.setStream(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    }
-
-    /** The lines of pier.events so far. */
+    /** The messages of pier.events so far. */
     List<String> lines() {
-        return Arrays.stream(bytes.toString(StandardCharsets.UTF_8).split("\n"))
-                .filter(line -> line.contains(".events:"))  // Jetty condenses the name to p.events
-                .toList();
+        return capture.messages();
     }
 
     @Override
     public void close() {
-        appender.setStream(original);
+        capture.close();
     }
 }
