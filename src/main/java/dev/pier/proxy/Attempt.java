@@ -2,6 +2,7 @@ package dev.pier.proxy;
 
 import dev.pier.backend.Backend;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Result;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,26 @@ final class Attempt {
     /** Whether any of the client's body was read for this try. */
     boolean bodyTouched() {
         return content != null && content.started();
+    }
+
+    /**
+     * Ends this try: gives the in-flight unit back and tells the route's passive health how the backend did,
+     * unless the failure was the client's or Pier's own queue's.
+     *
+     * @return whether the failure, if any, was the client's
+     */
+    boolean finish(Exchange exchange, Result result) {
+        release();
+        Throwable failure = result.getFailure();
+        boolean clientFault = exchange.clientFailed || ClientFault.in(failure) != null;
+        if (!clientFault && !FailureReplies.isQueueFull(failure)) {
+            if (failure == null || (responseStarted && !FailureReplies.isTimeout(failure))) {
+                exchange.route.passiveHealth().answered(backend, result.getResponse().getStatus());
+            } else {
+                exchange.route.passiveHealth().failed(backend, FailureReplies.describe(failure));
+            }
+        }
+        return clientFault;
     }
 
     /** Gives the backend's in-flight unit back; only the first call counts. */

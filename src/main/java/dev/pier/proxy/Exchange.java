@@ -5,6 +5,7 @@ import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Route;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * visibility across the threads that run them, never written concurrently.
  */
 final class Exchange {
+
+    /** Methods that may be sent twice when they carry no body (RFC 9110, 9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     final Route route;
     /** The backend path and query, appended to a backend's URL to make a target. */
@@ -41,6 +45,27 @@ final class Exchange {
     /** Tries beyond the first so far. */
     int retries() {
         return tried.size() - 1;
+    }
+
+    /**
+     * The backend for another try after {@code failed} failed, or null when the request must not move: out of
+     * retries, the client's fault, a response already begun or a timeout, or a request that may have reached
+     * the backend and is not idempotent without a body.
+     *
+     * @param bodyResendable whether the client's body, if any, can still be sent whole (none of it was read)
+     */
+    @Nullable Backend retryTarget(Attempt failed, Throwable failure, String method, boolean hasBody,
+                                  boolean bodyResendable, boolean answerCommitted) {
+        if (retries() >= route.retries() || clientFailed || failed.responseStarted || answerCommitted
+                || FailureReplies.isTimeout(failure)) {
+            return null;
+        }
+        boolean neverSent = !failed.committed && bodyResendable;
+        boolean idempotentWithoutBody = IDEMPOTENT.contains(method) && !hasBody;
+        if (!neverSent && !idempotentWithoutBody) {
+            return null;
+        }
+        return route.selectOther(request, tried());
     }
 
     /** Records that the next try goes to {@code backend}. */
