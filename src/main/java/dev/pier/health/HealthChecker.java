@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.pier.backend.Backend;
 import dev.pier.backend.BackendPool;
 import dev.pier.backend.Health;
+import dev.pier.backend.BackendStatus;
+import dev.pier.config.BackendTls;
 import dev.pier.config.HealthCheckKind;
 import dev.pier.config.HealthCheckSettings;
-import dev.pier.backend.BackendStatus;
+import dev.pier.tls.ClientContexts;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +49,8 @@ public final class HealthChecker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService tcpExecutor;
     private final HttpClient httpClient;
+    /** The probes' clients of routes with TLS settings of their own, made when first needed. */
+    private final Map<BackendTls, HttpClient> tlsClients = new ConcurrentHashMap<>();
 
     public HealthChecker() {
         scheduler = new ScheduledThreadPoolExecutor(1, threads("pier-health-scheduler"));
@@ -90,17 +97,24 @@ public final class HealthChecker implements AutoCloseable {
      * @return the watch of {@code pool}; {@code previous} must no longer be used
      */
     public Watch rewatch(@Nullable Watch previous, String label, BackendPool pool, HealthCheckSettings settings) {
+        return rewatch(previous, label, pool, settings, BackendTls.DEFAULT);
+    }
+
+    /** {@link #rewatch(Watch, String, BackendPool, HealthCheckSettings)} with the route's TLS to its backends. */
+    public Watch rewatch(@Nullable Watch previous, String label, BackendPool pool, HealthCheckSettings settings,
+                         BackendTls tls) {
         requireNonNull(label, "label");
         requireNonNull(pool, "pool");
         requireNonNull(settings, "settings");
+        requireNonNull(tls, "tls");
         Probe probe = settings.kind() == HealthCheckKind.TCP
                 ? new TcpProbe(tcpExecutor, settings.timeout())
-                : new HttpProbe(httpClient, settings.path(), settings.timeout());
+                : new HttpProbe(clientFor(tls), settings.path(), settings.timeout());
         Map<Backend, Scheduled> checks = new LinkedHashMap<>();
         List<BackendStatus> statuses = pool.snapshot().statuses();
         for (int i = 0; i < pool.backends().size(); i++) {
             Backend backend = pool.backends().get(i);
-            Scheduled kept = previous != null && previous.settings.equals(settings)
+            Scheduled kept = previous != null && previous.settings.equals(settings) && previous.tls.equals(tls)
                     ? previous.checks.get(backend) : null;
             if (kept != null) {
                 kept.check.moveTo(label, pool);
@@ -120,13 +134,43 @@ public final class HealthChecker implements AutoCloseable {
                 }
             });
         }
-        return new Watch(settings, checks);
+        return new Watch(settings, tls, checks);
+    }
+
+    /** The probes' client for backends with {@code tls}: the route's trust, client certificate and name. */
+    private HttpClient clientFor(BackendTls tls) {
+        if (tls.isDefault()) {
+            return httpClient;
+        }
+        return tlsClients.computeIfAbsent(tls, profile -> {
+            ClientConnector connector = new ClientConnector();
+            connector.setSslContextFactory(ClientContexts.create(profile.trust(), profile.certificate(), profile.key(),
+                    profile.serverName(), profile.verify()));
+            HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+            client.setExecutor(httpClient.getExecutor());
+            client.setScheduler(httpClient.getScheduler());
+            client.setFollowRedirects(false);
+            client.setUserAgentField(null);
+            try {
+                client.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start a health-check HTTP client", e);
+            }
+            return client;
+        });
     }
 
     @Override
     public void close() {
         scheduler.shutdownNow();
         tcpExecutor.shutdownNow();
+        for (HttpClient client : tlsClients.values()) {
+            try {
+                client.stop();
+            } catch (Exception e) {
+                logger.warn("Failed to stop a health-check HTTP client", e);
+            }
+        }
         try {
             httpClient.stop();
         } catch (Exception e) {
@@ -154,10 +198,12 @@ public final class HealthChecker implements AutoCloseable {
     /** The probes of one route's backends; {@link #cancel()} stops them. Thread-safe: immutable. */
     public static final class Watch {
         private final HealthCheckSettings settings;
+        private final BackendTls tls;
         private final Map<Backend, Scheduled> checks;
 
-        Watch(HealthCheckSettings settings, Map<Backend, Scheduled> checks) {
+        Watch(HealthCheckSettings settings, BackendTls tls, Map<Backend, Scheduled> checks) {
             this.settings = settings;
+            this.tls = tls;
             this.checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
         }
 

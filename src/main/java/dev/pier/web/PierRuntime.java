@@ -76,7 +76,8 @@ public final class PierRuntime implements AutoCloseable {
             Observer observer = Observer.of(settings.observability(), metrics, router, limits);
             Map<String, HealthChecker.Watch> watches = new HashMap<>();
             for (Route route : router.routes()) {
-                watches.put(route.prefix(), checker.watch(route.prefix(), route.pool(), route.settings().healthCheck()));
+                watches.put(route.prefix(), checker.rewatch(null, route.prefix(), route.pool(),
+                        route.settings().healthCheck(), route.settings().tls()));
             }
             PierRuntime runtime = new PierRuntime(configFile, checker, metrics,
                     new State(settings, new Routing(router, pipeline(settings, limits), observer), watches, limits));
@@ -171,7 +172,7 @@ public final class PierRuntime implements AutoCloseable {
                 }
             }
             watches.put(route.prefix(), healthChecker.rewatch(before.watches().get(route.prefix()), route.prefix(),
-                    route.pool(), route.settings().healthCheck()));
+                    route.pool(), route.settings().healthCheck(), route.settings().tls()));
         }
         before.watches().forEach((prefix, watch) -> {
             if (!watches.containsKey(prefix)) {
