@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Reads a flat JSON object, such as {@code {"backend": "127.0.0.1:9001", "weight": 3}}: string, number, boolean
  * and null members, each value as its text (null as absent). Nested objects and arrays are refused, since no
- * admin endpoint takes one. Stateless.
+ * admin endpoint takes one. Each instance reads one text, confined to the caller's thread.
  */
 final class FlatJson {
 

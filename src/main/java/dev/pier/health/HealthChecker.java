@@ -227,16 +227,19 @@ public final class HealthChecker implements AutoCloseable {
                 boolean again = false;
                 try {
                     ProbeResult outcome = result != null ? result : ProbeResult.down(String.valueOf(failure));
-                    backend.probed(new ProbeRecord(Instant.now(),
+                    ProbeRecord kept = new ProbeRecord(Instant.now(),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), outcome.healthy(),
-                            outcome.reason()));
+                            outcome.reason());
                     again = mayRepeat && outcome.timedOut() && tracker.health() == Health.UNKNOWN
                             && pool.health(backend) == Health.UNKNOWN;
                     if (again) {
                         logger.debug("First probe of {} timed out; probing again before deciding", backend);
+                        backend.probed(kept);
                         probe(false);
                     } else {
                         record(outcome);
+                        // After the health it may have changed: status never shows a probe ahead of its effect.
+                        backend.probed(kept);
                     }
                 } catch (RuntimeException e) {
                     again = false;
