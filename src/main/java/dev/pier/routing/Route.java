@@ -116,7 +116,7 @@ public final class Route {
 
     /**
      * The backend for the next request, or null when none is eligible; with {@code when-all-down = try-all},
-     * any backend when none is eligible.
+     * any ready backend when none is eligible. A sticky-cookie client pinned to a draining backend still goes there.
      */
     public @Nullable Backend select(RequestInfo request) {
         BackendPool.Snapshot snapshot = pool.snapshot();
