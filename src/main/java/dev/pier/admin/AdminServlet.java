@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,18 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /_pier/metrics}: every metric in Prometheus's text format, or OpenMetrics when {@code Accept}
  * asks for it; 404 when metrics are off;</li>
  * <li>{@code POST /_pier/reload}: reads the configuration file again and swaps it in when valid (200), else
- * answers 422 with every problem, each with its file, line and key, and keeps the running configuration.</li>
+ * answers 422 with every problem, each with its file, line and key, and keeps the running configuration;</li>
+ * <li>{@code POST /_pier/backends/state} and {@code /_pier/backends/weight}: steer a backend ({@link Steering});</li>
+ * <li>{@code GET /_pier/backends/drain}: waits for a backend to have no request in flight ({@link DrainWait});</li>
+ * <li>{@code GET /_pier/explain}: where a request for a path would go, and why ({@link Explain}).</li>
  * </ul>
- * The read-only endpoints are open; {@code POST /_pier/reload} answers 403 unless {@link AdminAccess} allows
- * the client. Thread-safe.
+ * Health, readiness and status are open; the other endpoints answer 403 unless {@link AdminAccess} allows the
+ * client. Bad input gets 400, an unknown route or backend 404, each with a message. Thread-safe.
  */
 public final class AdminServlet extends HttpServlet {
 
     private static final Logger logger = LoggerFactory.getLogger(AdminServlet.class);
+    private static final Set<String> POSTS = Set.of("/reload", "/backends/state", "/backends/weight");
 
     private @Nullable PierRuntime runtime;
 
@@ -59,25 +64,77 @@ public final class AdminServlet extends HttpServlet {
             }
             case "/status" -> send(response, 200, "application/json", status(pier));
             case "/metrics" -> metrics(request, response, pier);
-            default -> send(response, 404, "text/plain", "Unknown Pier endpoint; try /_pier/status\n");
+            case "/explain", "/backends/drain" -> {
+                if (pier != null && allowed(pier, request, response)) {
+                    answerErrors(response, () -> {
+                        AdminParameters parameters = AdminParameters.of(request);
+                        if (path.equals("/explain")) {
+                            send(response, 200, "application/json", Explain.json(pier.router(), request, parameters));
+                        } else {
+                            Steering.drain(pier, request, response, parameters);
+                        }
+                    });
+                }
+            }
+            default -> {
+                if (POSTS.contains(path)) {
+                    response.setHeader("Allow", "POST");
+                    send(response, 405, "text/plain", "POST /_pier" + path + " only\n");
+                } else {
+                    send(response, 404, "text/plain", "Unknown Pier endpoint; try /_pier/status\n");
+                }
+            }
         }
+    }
+
+    /** Runs an admin endpoint, answering its {@link AdminError} with the error's status and message. */
+    private static void answerErrors(HttpServletResponse response, Endpoint endpoint)
+            throws IOException {
+        try {
+            endpoint.run();
+        } catch (AdminError e) {
+            send(response, e.status(), "text/plain", e.getMessage() + "\n");
+        }
+    }
+
+    /** An admin endpoint's body. */
+    @FunctionalInterface
+    private interface Endpoint {
+        void run() throws IOException;
+    }
+
+    /** Whether {@code pier}'s access rules allow the client; when not, answers 403 and logs the refusal. */
+    private static boolean allowed(PierRuntime pier, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        // The access rules of the running configuration, read once.
+        AdminAccess access = new AdminAccess(pier.settings().admin());
+        if (access.allows(request.getRemoteAddr(), request.getHeader("Authorization"))) {
+            return true;
+        }
+        logger.warn("Refused {} {} from {}: not loopback, not in pier.admin.allow, no valid bearer token",
+                request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
+        send(response, 403, "text/plain", "Forbidden: this endpoint answers loopback clients, the addresses in "
+                + "pier.admin.allow and clients presenting pier.admin.token as a bearer token\n");
+        return false;
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PierRuntime pier = runtime;
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
-        if (!path.equals("/reload") || pier == null) {
+        if (!POSTS.contains(path) || pier == null) {
             send(response, 404, "text/plain", "Unknown Pier endpoint; try POST /_pier/reload\n");
             return;
         }
-        // The access rules of the running configuration, read once.
-        AdminAccess access = new AdminAccess(pier.settings().admin());
-        if (!access.allows(request.getRemoteAddr(), request.getHeader("Authorization"))) {
-            logger.warn("Refused {} {} from {}: not loopback, not in pier.admin.allow, no valid bearer token",
-                    request.getMethod(), request.getRequestURI(), request.getRemoteAddr());
-            send(response, 403, "text/plain", "Forbidden: this endpoint answers loopback clients, the addresses in "
-                    + "pier.admin.allow and clients presenting pier.admin.token as a bearer token\n");
+        if (!allowed(pier, request, response)) {
+            return;
+        }
+        if (!path.equals("/reload")) {
+            answerErrors(response, () -> {
+                AdminParameters parameters = AdminParameters.of(request);
+                send(response, 200, "application/json", path.equals("/backends/state")
+                        ? Steering.state(pier, request, parameters) : Steering.weight(pier, request, parameters));
+            });
             return;
         }
         ReloadOutcome outcome = pier.reload();
@@ -125,6 +182,7 @@ public final class AdminServlet extends HttpServlet {
                             .append(",\"reason\":").append(quote(status.reason()))
                             .append(",\"since\":").append(quote(status.since().toString()));
                     observer.appendStatus(json, route, status.backend());
+                    SteeringStatus.append(json, status.backend());
                     json.append('}');
                     inner = ",";
                 }
@@ -163,7 +221,7 @@ public final class AdminServlet extends HttpServlet {
         return quoted.append('"').toString();
     }
 
-    private static void send(HttpServletResponse response, int status, String type, String body) throws IOException {
+    static void send(HttpServletResponse response, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType(type + ";charset=utf-8");

@@ -1,4 +1,7 @@
-/** Pier's own endpoints under {@code /_pier}: liveness, readiness and status. Never proxied. */
+/**
+ * Pier's own endpoints under {@code /_pier}: liveness, readiness, status, reload, and steering backends (admin
+ * states, weights, the drain wait, explain). Never proxied.
+ */
 @NullMarked
 package dev.pier.admin;
 

@@ -5,11 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The backends of one route and their health. Thread-safe: health changes are rare and serialized by
- * {@code this}; each builds new immutable lists and publishes them through one volatile field, which request
- * threads read without locking.
+ * The backends of one route, their health and what operators set (admin state, weight). Thread-safe: changes are
+ * rare and serialized by {@code this}; each builds new immutable lists and publishes them through one volatile
+ * field, which request threads read without locking.
  */
 public final class BackendPool {
 
@@ -81,11 +82,15 @@ public final class BackendPool {
 
     /** The current health of {@code backend}. */
     public Health health(Backend backend) {
+        return snapshot.statuses().get(indexOf(backend)).health();
+    }
+
+    private int indexOf(Backend backend) {
         int index = backends.indexOf(backend);
         if (index < 0) {
             throw new IllegalArgumentException("backend: " + backend + " (expected: one of " + backends + ")");
         }
-        return snapshot.statuses().get(index).health();
+        return index;
     }
 
     /**
@@ -97,33 +102,108 @@ public final class BackendPool {
         requireNonNull(health, "health");
         requireNonNull(reason, "reason");
         List<BackendStatus> statuses = new ArrayList<>(snapshot.statuses());
-        int index = backends.indexOf(backend);
-        if (index < 0) {
-            throw new IllegalArgumentException("backend: " + backend + " (expected: one of " + backends + ")");
-        }
+        int index = indexOf(backend);
         if (statuses.get(index).health() == health) {
             return false;
         }
-        statuses.set(index, new BackendStatus(backend, health, reason, clock.instant()));
+        BackendStatus now = new BackendStatus(backend, health, reason, clock.instant());
+        backend.transition(new Transition(now.since(), "health", statuses.get(index).health().name(), health.name(),
+                reason));
+        statuses.set(index, now);
         snapshot = Snapshot.of(statuses);
         events.changed(backend, health);
         return true;
     }
 
     /**
-     * What request threads read: the eligible backends, in configured order, and every backend's status.
-     * Immutable.
+     * Sets {@code backend}'s admin state and republishes the snapshot when that is a change; the backend's
+     * requests in flight go on. The caller watches for the end of a drain ({@link Backend#whenIdle}, then
+     * {@link #markDrained}).
+     *
+     * @param reason who asked, for status and the event log
+     * @return the new status when the state changed, else null
      */
-    public record Snapshot(List<Backend> eligible, List<BackendStatus> statuses) {
+    public synchronized @Nullable AdminStatus steer(Backend backend, AdminState state, String reason) {
+        requireNonNull(state, "state");
+        requireNonNull(reason, "reason");
+        indexOf(backend);
+        AdminStatus before = backend.adminStatus();
+        if (before.state() == state) {
+            return null;
+        }
+        AdminStatus now = new AdminStatus(state, reason, clock.instant(), null);
+        backend.adminStatus(now);
+        backend.transition(new Transition(now.since(), "admin", before.state().configName(), state.configName(),
+                reason));
+        snapshot = Snapshot.of(snapshot.statuses());
+        return now;
+    }
+
+    /**
+     * Marks the drain (or maintenance) {@code episode} of {@code backend} drained now, unless its state changed
+     * since or it already is.
+     *
+     * @return the drained status when this call marked it (once an episode), else null
+     */
+    public @Nullable AdminStatus markDrained(Backend backend, AdminStatus episode) {
+        return backend.markDrained(episode, clock.instant()) ? backend.adminStatus() : null;
+    }
+
+    /**
+     * Sets the weight that {@code backend} is balanced by and republishes the snapshot, so that every policy
+     * rebuilds what it derived from the weights (a schedule, a ring).
+     *
+     * @return whether the weight changed
+     */
+    public synchronized boolean weight(Backend backend, int weight, String reason) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: > 0)");
+        }
+        requireNonNull(reason, "reason");
+        indexOf(backend);
+        int before = backend.weight();
+        if (before == weight) {
+            return false;
+        }
+        backend.weight(weight);
+        backend.transition(new Transition(clock.instant(), "weight", Integer.toString(before),
+                Integer.toString(weight), reason));
+        snapshot = Snapshot.of(snapshot.statuses());
+        return true;
+    }
+
+    /**
+     * What request threads read. Immutable; each list in configured order.
+     *
+     * @param eligible the backends a new request may go to: healthy (or not yet probed) and ready
+     * @param pinnable those a sticky-cookie client already pinned to one may go to: healthy and ready or draining;
+     *     the same instance as {@code eligible} when no backend drains
+     * @param inService the ready backends, whatever their health: where {@code when-all-down = try-all} sends
+     *     requests when none is eligible
+     */
+    public record Snapshot(List<Backend> eligible, List<Backend> pinnable, List<Backend> inService,
+                           List<BackendStatus> statuses) {
 
         static Snapshot of(List<BackendStatus> statuses) {
             List<Backend> eligible = new ArrayList<>(statuses.size());
+            List<Backend> pinnable = new ArrayList<>(statuses.size());
+            List<Backend> inService = new ArrayList<>(statuses.size());
             for (BackendStatus status : statuses) {
-                if (status.health().eligible()) {
-                    eligible.add(status.backend());
+                AdminState state = status.backend().adminState();
+                boolean healthy = status.health().eligible();
+                if (state == AdminState.READY) {
+                    inService.add(status.backend());
+                    if (healthy) {
+                        eligible.add(status.backend());
+                    }
+                }
+                if (healthy && state != AdminState.MAINT) {
+                    pinnable.add(status.backend());
                 }
             }
-            return new Snapshot(List.copyOf(eligible), List.copyOf(statuses));
+            List<Backend> ready = List.copyOf(eligible);
+            return new Snapshot(ready, pinnable.equals(eligible) ? ready : List.copyOf(pinnable),
+                    List.copyOf(inService), List.copyOf(statuses));
         }
 
         /** Whether every backend has had its first probe. */

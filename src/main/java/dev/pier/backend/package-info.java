@@ -1,4 +1,7 @@
-/** Backends: their immutable identity, their health, and the snapshot of eligible backends a route publishes. */
+/**
+ * Backends: their address, their live state (load, admin state, weight, recent probes), and the snapshot of
+ * eligible backends a route publishes.
+ */
 @NullMarked
 package dev.pier.backend;
 

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Chooses the backend for a request among a route's eligible backends. Implementations are thread-safe and
  * called on request threads: they must not block, and choosing allocates nothing while the eligible list is
- * the same.
+ * the same. What a policy derives from the backends' weights (a schedule, a ring) it rebuilds when it is given a
+ * new list: a pool publishes one on every change of a weight.
  */
 public interface BalancingPolicy {
 
@@ -51,6 +52,30 @@ public interface BalancingPolicy {
      * @return the chosen backend, or null when {@code eligible} is empty
      */
     @Nullable Backend select(List<Backend> eligible, RequestInfo request);
+
+    /**
+     * As {@link #select(List, RequestInfo)}, where a client pinned to a backend (by the sticky cookie) may also go
+     * to one of {@code pinnable}, a list that adds the draining backends to {@code eligible}. Only the sticky-cookie
+     * policy pins; the others choose among {@code eligible}.
+     */
+    default @Nullable Backend select(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        return select(eligible, request);
+    }
+
+    /**
+     * The backend that {@link #select(List, List, RequestInfo)} would choose now, without choosing it: no counter
+     * moves and nothing is published, so that a following select gives the same answer (when nothing else
+     * changed meanwhile and the policy {@linkplain #peekIsExact() is exact}).
+     */
+    @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request);
+
+    /**
+     * Whether {@link #peek} names the very backend the next request gets; false for random two choices, whose
+     * draw is random: it names the backend that wins every draw it is in.
+     */
+    default boolean peekIsExact() {
+        return true;
+    }
 
     /**
      * The {@code Set-Cookie} value that the response to {@code request}, served by {@code chosen}, must carry;

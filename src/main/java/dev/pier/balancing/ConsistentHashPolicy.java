@@ -32,10 +32,21 @@ final class ConsistentHashPolicy implements BalancingPolicy {
             current = HashRing.of(eligible);
             ring = current;
         }
-        String value = key.of(request);
-        if (value == null || value.isEmpty()) {
-            value = request.clientAddress();
+        return current.owner(HashRing.hash(keyOf(request)));
+    }
+
+    @Override
+    public @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        if (eligible.isEmpty()) {
+            return null;
         }
-        return current.owner(HashRing.hash(value));
+        HashRing current = ring;
+        // Built for this answer only: publishing it is select's business.
+        return (current.backends == eligible ? current : HashRing.of(eligible)).owner(HashRing.hash(keyOf(request)));
+    }
+
+    private String keyOf(RequestInfo request) {
+        String value = key.of(request);
+        return value == null || value.isEmpty() ? request.clientAddress() : value;
     }
 }

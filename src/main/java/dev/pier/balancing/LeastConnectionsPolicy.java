@@ -20,7 +20,18 @@ final class LeastConnectionsPolicy implements BalancingPolicy {
         if (size == 0) {
             return null;
         }
-        int start = Math.floorMod(counter.getAndIncrement(), size);
+        return leastLoaded(eligible, Math.floorMod(counter.getAndIncrement(), size));
+    }
+
+    @Override
+    public @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        int size = eligible.size();
+        return size == 0 ? null : leastLoaded(eligible, Math.floorMod(counter.get(), size));
+    }
+
+    /** The first of the least loaded relative to weight, scanning from {@code start} around the list. */
+    private static Backend leastLoaded(List<Backend> eligible, int start) {
+        int size = eligible.size();
         Backend best = eligible.get(start);
         long bestLoad = best.inFlight();
         long bestWeight = best.weight();

@@ -27,4 +27,24 @@ final class RandomTwoChoicesPolicy implements BalancingPolicy {
         Backend b = eligible.get(second);
         return (long) b.inFlight() * a.weight() < (long) a.inFlight() * b.weight() ? b : a;
     }
+
+    /**
+     * The backend with the fewest requests in flight relative to its weight (the first on a tie): it wins every
+     * draw it is in.
+     */
+    @Override
+    public @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        Backend best = null;
+        for (Backend candidate : eligible) {
+            if (best == null || (long) candidate.inFlight() * best.weight() < (long) best.inFlight() * candidate.weight()) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public boolean peekIsExact() {
+        return false;
+    }
 }

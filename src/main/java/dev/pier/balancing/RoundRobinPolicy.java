@@ -38,4 +38,18 @@ final class RoundRobinPolicy implements BalancingPolicy {
         int[] order = current.order;
         return eligible.get(order[Math.floorMod(counter.getAndIncrement(), order.length)]);
     }
+
+    @Override
+    public @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        if (eligible.isEmpty()) {
+            return null;
+        }
+        SmoothSchedule current = schedule;
+        if (current.backends != eligible) {
+            // Computed for this answer only: publishing it is select's business.
+            current = SmoothSchedule.of(eligible);
+        }
+        int[] order = current.order;
+        return eligible.get(order[Math.floorMod(counter.get(), order.length)]);
+    }
 }

@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Session affinity by cookie. A request whose cookie names an eligible backend goes there; any other goes where
- * smooth weighted round robin says, and its response sets the cookie. The cookie's value is the first 16 hex
- * digits of the SHA-256 of the backend's URL: opaque to clients, and the same on every Pier that has the
- * backend, across restarts. Thread-safe: the identifiers are computed once per backend into a concurrent map, and
- * those of the current eligible list are kept in an array published through a volatile field.
+ * Session affinity by cookie. A request whose cookie names an eligible backend, or one that drains (a pinnable
+ * one), goes there; any other goes where smooth weighted round robin over the eligible says, and its response
+ * sets the cookie. The cookie's value is the first 16 hex digits of the SHA-256 of the backend's URL: opaque to
+ * clients, and the same on every Pier that has the backend, across restarts. Thread-safe: the identifiers are computed once per backend into a concurrent map, and
+ * those of the current pinnable list are kept in an array published through a volatile field.
  */
 final class StickyCookiePolicy implements BalancingPolicy {
 
@@ -25,7 +25,7 @@ final class StickyCookiePolicy implements BalancingPolicy {
     private final String attributes;
     private final RoundRobinPolicy fallback = new RoundRobinPolicy();
     private final Map<Backend, String> ids = new ConcurrentHashMap<>();
-    /** The identifiers of the last eligible list seen, in its order; either of two racing rebuilds wins. */
+    /** The identifiers of the last pinnable list seen, in its order; either of two racing rebuilds wins. */
     private volatile Table table = new Table(List.of(), new String[0]);
 
     StickyCookiePolicy(String cookieName, String path) {
@@ -35,25 +35,38 @@ final class StickyCookiePolicy implements BalancingPolicy {
 
     @Override
     public @Nullable Backend select(List<Backend> eligible, RequestInfo request) {
+        return select(eligible, eligible, request);
+    }
+
+    @Override
+    public @Nullable Backend select(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
         String wanted = request.cookie(cookieName);
         if (wanted != null) {
             Table current = table;
-            if (current.backends != eligible) {
-                String[] values = new String[eligible.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = id(eligible.get(i));
-                }
-                current = new Table(eligible, values);
+            if (current.backends != pinnable) {
+                current = Table.of(pinnable, this);
                 table = current;
             }
-            String[] values = current.ids;
-            for (int i = 0; i < values.length; i++) {
-                if (values[i].equals(wanted)) {
-                    return eligible.get(i);
-                }
+            Backend pinned = current.find(wanted);
+            if (pinned != null) {
+                return pinned;
             }
         }
         return fallback.select(eligible, request);
+    }
+
+    @Override
+    public @Nullable Backend peek(List<Backend> eligible, List<Backend> pinnable, RequestInfo request) {
+        String wanted = request.cookie(cookieName);
+        if (wanted != null) {
+            Table current = table;
+            // Built for this answer only: publishing it is select's business.
+            Backend pinned = (current.backends == pinnable ? current : Table.of(pinnable, this)).find(wanted);
+            if (pinned != null) {
+                return pinned;
+            }
+        }
+        return fallback.peek(eligible, eligible, request);
     }
 
     @Override
@@ -67,7 +80,7 @@ final class StickyCookiePolicy implements BalancingPolicy {
         return ids.computeIfAbsent(backend, StickyCookiePolicy::newId);
     }
 
-    /** The identifiers of one eligible list, index for index. Immutable once published. */
+    /** The identifiers of one pinnable list, index for index. Immutable once published. */
     private static final class Table {
         final List<Backend> backends;
         final String[] ids;
@@ -75,6 +88,23 @@ final class StickyCookiePolicy implements BalancingPolicy {
         Table(List<Backend> backends, String[] ids) {
             this.backends = backends;
             this.ids = ids;
+        }
+
+        static Table of(List<Backend> backends, StickyCookiePolicy policy) {
+            String[] values = new String[backends.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = policy.id(backends.get(i));
+            }
+            return new Table(backends, values);
+        }
+
+        @Nullable Backend find(String id) {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i].equals(id)) {
+                    return backends.get(i);
+                }
+            }
+            return null;
         }
     }
 

@@ -76,6 +76,8 @@ public final class PierServer {
         context.addServlet(proxy, "/*");
         ServletHolder admin = new ServletHolder("pier-admin", AdminServlet.class);
         admin.setInitOrder(1);
+        // GET /_pier/backends/drain waits without a thread.
+        admin.setAsyncSupported(true);
         context.addServlet(admin, "/_pier/*");
 
         Handler served = server.redirectHttp()

@@ -6,10 +6,12 @@ import dev.pier.backend.Backend;
 import dev.pier.backend.BackendPool;
 import dev.pier.backend.Health;
 import dev.pier.backend.BackendStatus;
+import dev.pier.backend.ProbeRecord;
 import dev.pier.config.BackendTls;
 import dev.pier.config.HealthCheckKind;
 import dev.pier.config.HealthCheckSettings;
 import dev.pier.tls.ClientContexts;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the health checks: one scheduler, the threads of the TCP probes and the HTTP client of the HTTP probes,
  * all named {@code pier-health-*}. Each backend is probed on its own schedule, the first time at once; probes
- * are asynchronous, so a slow backend never delays another's. {@link #close()} stops every thread it started.
+ * are asynchronous, so a slow backend never delays another's. Each outcome is kept with the backend
+ * ({@link Backend#recentProbes()}). {@link #close()} stops every thread it started.
  * Thread-safe.
  */
 public final class HealthChecker implements AutoCloseable {
@@ -267,17 +270,24 @@ public final class HealthChecker implements AutoCloseable {
          * time may have gone to Pier's own warming up (a cold JVM, a busy machine), not to the backend.
          */
         private void probe(boolean mayRepeat) {
+            long started = System.nanoTime();
             probe.probe(backend).whenComplete((result, failure) -> {
                 boolean again = false;
                 try {
                     ProbeResult outcome = result != null ? result : ProbeResult.down(String.valueOf(failure));
+                    ProbeRecord kept = new ProbeRecord(Instant.now(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), outcome.healthy(),
+                            outcome.reason());
                     again = mayRepeat && outcome.timedOut() && tracker.health() == Health.UNKNOWN
                             && pool.health(backend) == Health.UNKNOWN;
                     if (again) {
                         logger.debug("First probe of {} timed out; probing again before deciding", backend);
+                        backend.probed(kept);
                         probe(false);
                     } else {
                         record(outcome);
+                        // After the health it may have changed: status never shows a probe ahead of its effect.
+                        backend.probed(kept);
                     }
                 } catch (RuntimeException e) {
                     again = false;

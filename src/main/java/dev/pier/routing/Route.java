@@ -2,6 +2,8 @@ package dev.pier.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.pier.backend.AdminState;
+import dev.pier.backend.AdminStatus;
 import dev.pier.backend.Backend;
 import dev.pier.backend.BackendPool;
 import dev.pier.backend.PassiveHealth;
@@ -9,6 +11,7 @@ import dev.pier.balancing.BalancingPolicy;
 import dev.pier.balancing.RequestInfo;
 import dev.pier.config.RouteSettings;
 import dev.pier.config.WhenAllDown;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -113,18 +116,35 @@ public final class Route {
 
     /**
      * The backend for the next request, or null when none is eligible; with {@code when-all-down = try-all},
-     * any backend when none is eligible.
+     * any ready backend when none is eligible. A sticky-cookie client pinned to a draining backend still goes there.
      */
     public @Nullable Backend select(RequestInfo request) {
-        return policy.select(candidates(), request);
+        BackendPool.Snapshot snapshot = pool.snapshot();
+        return policy.select(candidates(snapshot), snapshot.pinnable(), request);
+    }
+
+    /**
+     * The backend that {@link #select} would choose now, without choosing it or changing anything: for
+     * {@code /_pier/explain}.
+     */
+    public @Nullable Backend peek(RequestInfo request) {
+        BackendPool.Snapshot snapshot = pool.snapshot();
+        List<Backend> eligible = snapshot.eligible();
+        return policy.peek(eligible.isEmpty() && tryAllWhenDown ? snapshot.inService() : eligible,
+                snapshot.pinnable(), request);
+    }
+
+    /** Whether, with no backend eligible, this route still sends requests to its ready backends. */
+    public boolean triesAllWhenDown() {
+        return tryAllWhenDown;
     }
 
     /**
      * The backend for another try of a request that failed on each of {@code tried}, or null when no other
-     * is a candidate.
+     * is a candidate. A backend that drains is never one, even for a client pinned to it.
      */
     public @Nullable Backend selectOther(RequestInfo request, List<Backend> tried) {
-        List<Backend> candidates = candidates();
+        List<Backend> candidates = candidates(pool.snapshot());
         List<Backend> others = new ArrayList<>(candidates.size());
         for (Backend backend : candidates) {
             if (!tried.contains(backend)) {
@@ -134,19 +154,65 @@ public final class Route {
         return policy.select(others, request);
     }
 
-    /** The eligible backends, or in try-all mode every backend when none is eligible. */
-    private List<Backend> candidates() {
-        List<Backend> eligible = pool.snapshot().eligible();
+    /**
+     * The eligible backends, or in try-all mode every ready backend when none is eligible: a backend an operator
+     * drains or maintains stays out either way.
+     */
+    private List<Backend> candidates(BackendPool.Snapshot snapshot) {
+        List<Backend> eligible = snapshot.eligible();
         boolean none = eligible.isEmpty();
         if (none != allDown.get() && allDown.compareAndSet(!none, none)) {
             if (none) {
-                events.warn("Every backend of route {} is down: {}", prefix, tryAllWhenDown
-                        ? "trying all of them anyway (when-all-down = try-all)" : "answering 503 (when-all-down = fail)");
+                events.warn("Every backend of route {} is down, draining or in maintenance: {}", prefix, tryAllWhenDown
+                        ? "trying the ready ones anyway (when-all-down = try-all)" : "answering 503 (when-all-down = fail)");
             } else {
                 events.info("Route {} has an eligible backend again", prefix);
             }
         }
-        return none && tryAllWhenDown ? pool.backends() : eligible;
+        return none && tryAllWhenDown ? snapshot.inService() : eligible;
+    }
+
+    /**
+     * Sets the admin state of {@code backend}, one of this route's, and logs the change to {@code pier.events}. A
+     * state other than ready is watched until the backend has no request in flight, which is logged once as
+     * {@code drained} and shown in status.
+     *
+     * @param reason who asked, for status and the event log
+     * @return the state before, when it changed; else null
+     */
+    public @Nullable AdminState steer(Backend backend, AdminState state, String reason) {
+        AdminState before = backend.adminState();
+        AdminStatus episode = pool.steer(backend, state, reason);
+        if (episode == null) {
+            return null;
+        }
+        events.info("Backend {} of route {}: {} -> {} ({}); {} in flight", backend, prefix, before.configName(),
+                state.configName(), reason, backend.inFlight());
+        if (state != AdminState.READY) {
+            backend.whenIdle(() -> {
+                AdminStatus drained = pool.markDrained(backend, episode);
+                if (drained != null && drained.drainedAt() != null) {
+                    events.info("Backend {} of route {} drained: no request in flight, {} ms after {} began", backend,
+                            prefix, Duration.between(episode.since(), drained.drainedAt()).toMillis(),
+                            state.configName());
+                }
+            });
+        }
+        return before;
+    }
+
+    /**
+     * Sets the weight that this route balances {@code backend} by, and logs the change to {@code pier.events}.
+     *
+     * @return the weight before, when it changed; else null
+     */
+    public @Nullable Integer weigh(Backend backend, int weight, String reason) {
+        int before = backend.weight();
+        if (!pool.weight(backend, weight, reason)) {
+            return null;
+        }
+        events.info("Backend {} of route {}: weight {} -> {} ({})", backend, prefix, before, weight, reason);
+        return before;
     }
 
     @Override

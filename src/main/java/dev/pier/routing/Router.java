@@ -43,9 +43,11 @@ public final class Router {
 
     /**
      * Builds the routes of reloaded settings, carrying over from {@code previous} what a reload must not reset. A
-     * backend is the same across a reload when its route has the same prefix and it has the same URL and weight:
-     * then the same {@link Backend} instance is reused and keeps its health (see
-     * {@link BackendPool#carryingOver}). A route with the same prefix and policy keeps its policy instance, and
+     * backend is the same across a reload when its route has the same prefix and it has the same URL and the same
+     * configured weight (what the file says, whatever an operator set since): then the same {@link Backend}
+     * instance is reused and keeps its health (see {@link BackendPool#carryingOver}), its admin state and the
+     * weight an operator gave it. A backend whose weight in the file changed is a new one: ready, unprobed, and
+     * balanced by the file's weight. A route with the same prefix and policy keeps its policy instance, and
      * so its counters.
      */
     public static Router of(List<RouteSettings> settings, Router previous) {
@@ -71,7 +73,7 @@ public final class Router {
 
     private static @Nullable Backend find(List<Backend> backends, BackendSettings wanted) {
         for (Backend backend : backends) {
-            if (backend.url().equals(wanted.url()) && backend.weight() == wanted.weight()) {
+            if (backend.url().equals(wanted.url()) && backend.configuredWeight() == wanted.weight()) {
                 return backend;
             }
         }

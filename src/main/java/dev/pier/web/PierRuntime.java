@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,6 +200,15 @@ public final class PierRuntime implements AutoCloseable {
         reloadsApplied.incrementAndGet();
         lastRejection = "";
         return new ReloadOutcome(true, summary);
+    }
+
+    /**
+     * Runs {@code change} (an operator's change of admin states or weights) on the current routes while no reload
+     * runs, so that a reload carries all of it over or none: it builds its pools from the backends' states, and a
+     * change to an old pool after that would be lost.
+     */
+    public synchronized <T> T steer(Function<Router, T> change) {
+        return change.apply(state.routing().router());
     }
 
     /** Reloads applied since start. */

@@ -16,12 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * What every container must do with the deployed WAR, over plain HTTP: round robin across three real backends, a
- * backend going down and coming back, 503 when all are down, {@code /_pier/health}. Container-neutral: it uses
+ * drain and its completion signal, a backend going down and coming back, 503 when all are down,
+ * {@code /_pier/health}. Container-neutral: it uses
  * the JDK's HTTP client and Jetty-core backends only, so that it runs on a Tomcat classpath too.
  */
 final class ContainerScenario {
@@ -93,6 +95,8 @@ final class ContainerScenario {
         }
         assertThat(seen).isEqualTo(expected);
 
+        drain(base, backends);
+
         // One backend goes down: it stops receiving traffic; then it comes back.
         TestBackend sick = backends.get(0);
         sick.health(503);
@@ -130,6 +134,34 @@ final class ContainerScenario {
                 .filter(Thread::isAlive)
                 .filter(thread -> thread.getName().startsWith("AsyncAppender-Worker"))
                 .count();
+    }
+
+    /**
+     * Drains the first backend while a slow request runs on each: the wait ends with 202 while its request runs and
+     * answers 200 once it ended (servlet async, in every container); meanwhile it takes no new request.
+     */
+    private static void drain(String base, List<TestBackend> backends) {
+        TestBackend drained = backends.get(0);
+        String backend = "backend=127.0.0.1:" + drained.port();
+        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+        for (int i = 0; i < backends.size(); i++) {
+            slow.add(CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(base + "/slow")).timeout(WAIT)
+                    .header("X-Test-Delay", "2000").build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(WAIT).until(() -> backends.stream().allMatch(b -> b.paths().contains("/slow")));
+        assertThat(post(base + "/_pier/backends/state?" + backend + "&state=drain").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> waiting = get(base + "/_pier/backends/drain?" + backend + "&wait=200ms");
+        assertThat(waiting.statusCode()).isEqualTo(202);
+        assertThat(waiting.body()).contains("\"inFlight\":1");
+        assertThat(answeredBy(base, backends.size())).doesNotContain(drained.name());
+        HttpResponse<String> done = get(base + "/_pier/backends/drain?" + backend + "&wait=15s");
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("\"idle\":true");
+        slow.forEach(response -> assertThat(response.join().statusCode()).isEqualTo(200));
+
+        assertThat(post(base + "/_pier/backends/state?" + backend + "&state=ready").statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> answeredBy(base, backends.size()).contains(drained.name()));
     }
 
     private static Set<String> answeredBy(String base, int requests) {

@@ -46,7 +46,8 @@ class HealthCheckIntegrationTest {
             b.health(503);
             // interval x (threshold + 1): two failing probes, plus at most one interval until the first of them.
             await().atMost(INTERVAL.multipliedBy(3)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> pier.get("/_pier/status").getContentAsString().contains("HTTP 503 from /health"));
+                    .until(() -> pier.get("/_pier/status").getContentAsString()
+                            .contains("\"health\":\"DOWN\",\"reason\":\"HTTP 503 from /health"));
             int before = b.requests();
             assertThat(backendsServing(pier, 12)).containsExactlyInAnyOrder("a", "c");
             assertThat(b.requests()).isEqualTo(before);

@@ -37,7 +37,7 @@ class EventsTest {
                         backend + "DOWN: HTTP 503 from /health (consecutive failures reached the threshold)"));
                 assertThat(pier.get("/x").getStatus()).isEqualTo(503);
                 await().atMost(WAIT).until(() -> events.messages().stream()
-                        .anyMatch(line -> line.startsWith("Every backend of route / is down: answering 503")));
+                        .anyMatch(line -> line.startsWith("Every backend of route / is down, draining or in maintenance: answering 503")));
                 a.health(200);
                 await().atMost(WAIT).until(() -> events.messages().contains(
                         backend + "UP: HTTP 200 from /health (consecutive successes reached the threshold)"));

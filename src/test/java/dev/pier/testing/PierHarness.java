@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -40,12 +41,21 @@ public final class PierHarness implements AutoCloseable {
 
     /** Writes {@code pier { body }} to a file in {@code directory} and starts Pier on it. */
     public static PierHarness start(Path directory, String body) {
+        return start(directory, body, context -> { });
+    }
+
+    /**
+     * As {@link #start(Path, String)}; {@code customize} may add to Pier's servlet context before it starts (a test
+     * filter, say).
+     */
+    public static PierHarness start(Path directory, String body, Consumer<ServletContextHandler> customize) {
         try {
             Path file = directory.resolve("pier.conf");
             // The test's own keys come after these and win over them.
             Files.writeString(file, "pier {\nserver { shutdown-timeout = 5s }\n" + body + "\n}\n");
             ServerSettings settings = SettingsLoader.load(file).server().at("127.0.0.1", 0);
             Server server = PierServer.create(file, settings);
+            customize.accept(server.getDescendant(ServletContextHandler.class));
             server.start();
             HttpClient client = new HttpClient();
             client.setFollowRedirects(false);
