@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /_pier/health}: 200 while Pier serves;</li>
  * <li>{@code GET /_pier/ready}: 503 until every backend has had its first probe, then 200;</li>
  * <li>{@code GET /_pier/status}: every route and backend with its health, as JSON;</li>
+ * <li>{@code GET /_pier/} (or {@code /_pier/dashboard}): the same, as an HTML page ({@link Dashboard});</li>
  * <li>{@code GET /_pier/metrics}: every metric in Prometheus's text format, or OpenMetrics when {@code Accept}
  * asks for it; 404 when metrics are off;</li>
  * <li>{@code POST /_pier/reload}: reads the configuration file again and swaps it in when valid (200), else
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /_pier/backends/drain}: waits for a backend to have no request in flight ({@link DrainWait});</li>
  * <li>{@code GET /_pier/explain}: where a request for a path would go, and why ({@link Explain}).</li>
  * </ul>
- * Health, readiness and status are open; the other endpoints answer 403 unless {@link AdminAccess} allows the
+ * Health, readiness, status and the dashboard are open; the other endpoints answer 403 unless {@link AdminAccess} allows the
  * client. Bad input gets 400, an unknown route or backend 404, each with a message. Thread-safe.
  */
 public final class AdminServlet extends HttpServlet {
@@ -63,6 +64,7 @@ public final class AdminServlet extends HttpServlet {
                 send(response, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready: backends not probed yet\n");
             }
             case "/status" -> send(response, 200, "application/json", status(pier));
+            case "/", "/dashboard" -> Dashboard.serve(request, response, status(pier));
             case "/metrics" -> metrics(request, response, pier);
             case "/explain", "/backends/drain" -> {
                 if (pier != null && allowed(pier, request, response)) {
@@ -161,7 +163,7 @@ public final class AdminServlet extends HttpServlet {
         body.writeTo(response.getOutputStream());
     }
 
-    private static String status(@Nullable PierRuntime pier) {
+    static String status(@Nullable PierRuntime pier) {
         StringBuilder json = new StringBuilder(256).append("{\"ready\":").append(pier != null && pier.ready())
                 .append(",\"routes\":[");
         if (pier != null) {
