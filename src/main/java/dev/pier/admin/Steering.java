@@ -30,7 +30,7 @@ final class Steering {
      * The largest weight an operator may set: a policy's schedule and ring grow with the weights (a
      * consistent-hash ring holds 160 points per unit of weight), and they are rebuilt on a request's thread.
      */
-    static final int MAX_WEIGHT = 256;
+    static final int MAX_WEIGHT = dev.pier.config.BackendSettings.MAX_WEIGHT;
     /** The longest {@code wait} of {@code GET /_pier/backends/drain}; a deploy script asks again for longer. */
     static final Duration MAX_WAIT = Duration.ofMinutes(10);
 

@@ -354,6 +354,11 @@ public final class SettingsLoader {
             return List.of();
         }
         int defaultWeight = defaults.getInt("weight");
+        if (defaultWeight < 1 || defaultWeight > BackendSettings.MAX_WEIGHT) {
+            problems.add(defaults, "weight", "pier.route-defaults.weight", "weight: " + defaultWeight
+                    + " (expected: 1-" + BackendSettings.MAX_WEIGHT + ")");
+            defaultWeight = 1;
+        }
         List<BackendSettings> backends = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
@@ -375,6 +380,11 @@ public final class SettingsLoader {
                 urlOrigin = backend.getValue("url").origin();
                 if (backend.hasPath("weight")) {
                     Integer w = problems.atLeast(backend, "weight", at + ".weight", 1);
+                    if (w != null && w > BackendSettings.MAX_WEIGHT) {
+                        problems.add(backend, "weight", at + ".weight", "weight: " + w + " (expected: 1-"
+                                + BackendSettings.MAX_WEIGHT + ")");
+                        w = null;
+                    }
                     weight = w == null ? 1 : w;
                 }
                 if (url == null) {

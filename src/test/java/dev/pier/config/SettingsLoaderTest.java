@@ -96,6 +96,7 @@ class SettingsLoaderTest {
                     { prefix = "/f", backends = ["http://127.0.0.1:1"], proxy { request-timeout = -1s } }
                     { prefix = "/g", backends = [{ url = "http://127.0.0.1:1", weight = 0 }] }
                     { prefix = "h", backends = ["http://127.0.0.1:1"] }
+                    { prefix = "/i", backends = [{ url = "http://127.0.0.1:1", weight = 1000000000 }] }
                   ]
                   health-check { unhealthy-threshold = 0 }
                 }
@@ -118,7 +119,8 @@ class SettingsLoaderTest {
                 at(10) + "pier.routes[6].proxy.request-timeout: duration: -1s (expected: > 0)",
                 at(11) + "pier.routes[7].backends[0].weight: weight: 0 (expected: >= 1)",
                 at(12) + "pier.routes[8].prefix: prefix: 'h' (expected: a path starting with '/')",
-                at(14) + "pier.health-check.unhealthy-threshold: unhealthy-threshold: 0 (expected: >= 1)");
+                at(13) + "pier.routes[9].backends[0].weight: weight: 1000000000 (expected: 1-256)",
+                at(15) + "pier.health-check.unhealthy-threshold: unhealthy-threshold: 0 (expected: >= 1)");
     }
 
     @Test
