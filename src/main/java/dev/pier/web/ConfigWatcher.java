@@ -27,6 +27,8 @@ final class ConfigWatcher implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(ConfigWatcher.class);
     /** Writes come in bursts (truncate, write, close): wait for this much quiet before reading the file. */
     private static final long SETTLE_MILLIS = 100;
+    /** The longest a burst of writes may delay a reload. */
+    private static final long SETTLE_LIMIT_MILLIS = 2000;
 
     private final PierRuntime runtime;
     private final Path file;
@@ -68,18 +70,34 @@ final class ConfigWatcher implements AutoCloseable {
     private void watch() {
         try {
             while (true) {
-                WatchKey key = watchService.take();
-                boolean ours = concernsFile(key);
-                // Let a burst of events settle so that a half-written file is not read.
-                for (WatchKey more; (more = watchService.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS)) != null; ) {
-                    ours |= concernsFile(more);
+                if (!concernsFile(watchService.take())) {
+                    continue;
                 }
-                if (ours) {
-                    onChange();
-                }
+                settle();
+                onChange();
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             logger.debug("Stopped watching {}", file);
+        }
+    }
+
+    /**
+     * Waits until the file has been quiet for {@link #SETTLE_MILLIS}, so that a half-written file is not read;
+     * events of other files of the directory (a busy log file, say) neither count nor hold it up, and the wait
+     * ends after {@link #SETTLE_LIMIT_MILLIS} whatever happens.
+     */
+    private void settle() throws InterruptedException {
+        long start = System.nanoTime();
+        long lastOurs = start;
+        while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < SETTLE_LIMIT_MILLIS) {
+            long quietFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastOurs);
+            if (quietFor >= SETTLE_MILLIS) {
+                return;
+            }
+            WatchKey more = watchService.poll(SETTLE_MILLIS - quietFor, TimeUnit.MILLISECONDS);
+            if (more != null && concernsFile(more)) {
+                lastOurs = System.nanoTime();
+            }
         }
     }
 

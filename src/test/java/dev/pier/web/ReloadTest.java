@@ -196,6 +196,34 @@ class ReloadTest {
     }
 
     @Test
+    void aBusyFileBesideTheConfigurationDoesNotHoldUpItsReload() throws Exception {
+        pier = PierHarness.start(directory, body("1h", alpha));
+        await().atMost(WAIT).until(() -> pier.get("/x").getContentAsString().equals("alpha"));
+        // A log file in the same directory, written every few milliseconds, as an access log under load is.
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Path log = directory.resolve("busy.log");
+        Thread writer = new Thread(() -> {
+            for (int i = 0; writing.get() && i < 20_000; i++) {
+                try {
+                    Files.writeString(log, "line " + i + "\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "busy-log-writer");
+        writer.start();
+        try {
+            rewrite(body("1h", gamma));
+            await().atMost(WAIT).until(() -> pier.get("/x").getContentAsString().equals("gamma"));
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+    }
+
+    @Test
     void invalidFileOnDiskIsRejectedAndTheRunningConfigurationKeepsServing() throws Exception {
         pier = PierHarness.start(directory, body("1h", alpha));
         await().atMost(WAIT).until(() -> pier.get("/x").getContentAsString().equals("alpha"));
