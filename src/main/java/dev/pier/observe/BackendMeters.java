@@ -1,5 +1,6 @@
 package dev.pier.observe;
 
+import dev.pier.backend.AdminState;
 import dev.pier.backend.Backend;
 import dev.pier.backend.BackendPool;
 import dev.pier.backend.Health;
@@ -76,6 +77,12 @@ final class BackendMeters {
                     .tags(tags).tag("state", health.name().toLowerCase(Locale.ROOT))
                     .strongReference(true).register(registry));
         }
+        for (AdminState state : AdminState.values()) {
+            add(Gauge.builder("pier.backend.admin.state", this, m -> m.isAdmin(state) ? 1 : 0)
+                    .description("1 for the backend's admin state (ready, drain, maint), 0 for the others")
+                    .tags(tags).tag("state", state.configName())
+                    .strongReference(true).register(registry));
+        }
         add(Gauge.builder("pier.backend.in.flight", this, BackendMeters::inFlight)
                 .description("Requests sent to the backend whose exchange has not ended")
                 .tags(tags).strongReference(true).register(registry));
@@ -148,6 +155,11 @@ final class BackendMeters {
                     .append((long) requests[i].count());
         }
         json.append('}');
+    }
+
+    private boolean isAdmin(AdminState state) {
+        Binding current = binding;
+        return current != null && current.backend.adminState() == state;
     }
 
     private boolean is(Health health) {

@@ -170,6 +170,22 @@ class MetricsTest {
     }
 
     @Test
+    void theAdminStateGaugeFollowsADrain() throws Exception {
+        TestBackend a = backend("a");
+        start("""
+                health-check { interval = 1h }
+                routes = [ { prefix = "/", backends = ["%s"] } ]
+                """.formatted(a.url()));
+        String backend = authority(a);
+        assertThat(scrape().value("pier_backend_admin_state", "backend", backend, "state", "ready")).isEqualTo(1);
+        assertThat(pier.request("/_pier/backends/state?backend=" + backend + "&state=drain")
+                .method(org.eclipse.jetty.http.HttpMethod.POST).send().getStatus()).isEqualTo(200);
+        Scrape scrape = scrape();
+        assertThat(scrape.value("pier_backend_admin_state", "backend", backend, "state", "drain")).isEqualTo(1);
+        assertThat(scrape.value("pier_backend_admin_state", "backend", backend, "state", "ready")).isZero();
+    }
+
+    @Test
     void healthGaugesProbesAndTransitionsFollowABackendGoingDownAndUp() {
         TestBackend a = backend("a");
         start("""
