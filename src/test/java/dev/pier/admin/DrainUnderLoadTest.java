@@ -152,7 +152,8 @@ class DrainUnderLoadTest {
             assertThat(last.getResponse().getStatus()).isEqualTo(200);
             // Not before the last request could end, and about when it did.
             assertThat(Duration.ofNanos(doneAt - longSent)).isGreaterThanOrEqualTo(Duration.ofMillis(LONG_MILLIS));
-            assertThat(Duration.ofNanos(Math.abs(doneAt - longEnded.get()))).isLessThan(Duration.ofSeconds(1));
+            // With the last request's end, not at the end of the 30 s wait (bounded loosely: machines are shared).
+            assertThat(Duration.ofNanos(Math.abs(doneAt - longEnded.get()))).isLessThan(Duration.ofSeconds(10));
 
             // No new request reaches b; the load goes on over a and c.
             int bServed = b.requests();
