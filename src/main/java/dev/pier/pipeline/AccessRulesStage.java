@@ -1,6 +1,7 @@
 package dev.pier.pipeline;
 
 import dev.pier.config.AddressBlock;
+import dev.pier.config.IpAddresses;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

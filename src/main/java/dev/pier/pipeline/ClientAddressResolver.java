@@ -3,6 +3,7 @@ package dev.pier.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.pier.config.AddressBlock;
+import dev.pier.config.IpAddresses;
 import dev.pier.config.ClientAddressSettings;
 import dev.pier.config.ForwardingHeader;
 import java.util.ArrayList;

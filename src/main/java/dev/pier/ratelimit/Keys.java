@@ -1,6 +1,6 @@
 package dev.pier.ratelimit;
 
-import dev.pier.config.AddressBlock;
+import dev.pier.config.IpAddresses;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +24,7 @@ final class Keys {
         if (address.indexOf(':') < 0) {
             return bounded(address);
         }
-        byte[] bytes = AddressBlock.literal(address);
+        byte[] bytes = IpAddresses.parse(address);
         if (bytes == null) {
             return bounded(address);
         }

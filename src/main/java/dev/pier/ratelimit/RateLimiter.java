@@ -3,6 +3,7 @@ package dev.pier.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pier.config.AddressBlock;
+import dev.pier.config.IpAddresses;
 import dev.pier.config.RateLimitPolicySettings;
 import dev.pier.config.RateLimitPolicySettings.KeyKind;
 import dev.pier.pipeline.RequestContext;
@@ -182,7 +183,7 @@ public final class RateLimiter {
     }
 
     private boolean isExempt(String address) {
-        byte[] bytes = AddressBlock.literal(address);
+        byte[] bytes = IpAddresses.parse(address);
         if (bytes != null) {
             for (AddressBlock block : exempt) {
                 if (block.contains(bytes)) {

@@ -1,4 +1,4 @@
-package dev.pier.pipeline;
+package dev.pier.config;
 
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -7,9 +7,11 @@ import org.jspecify.annotations.Nullable;
  * IP literals as forwarding headers and peers write them, parsed without regular expressions or name lookups and
  * written in one canonical form, so that one client has one address: dotted quad for IPv4 (and IPv4-mapped IPv6,
  * {@code ::ffff:10.0.0.1} is {@code 10.0.0.1}, as {@link java.net.InetAddress} has it), RFC 5952 for IPv6.
- * An IPv4 part with a leading zero ({@code 010.0.0.1}, octal to some parsers) is not a literal. Stateless.
+ * An IPv4 part with a leading zero ({@code 010.0.0.1}, octal to some parsers) is not a literal. The parser of the
+ * request path (client addresses, access rules, rate-limit keys); configuration reads its blocks with
+ * {@link AddressBlock}. Stateless.
  */
-final class IpAddresses {
+public final class IpAddresses {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -17,12 +19,12 @@ final class IpAddresses {
     }
 
     /** The bytes of the IP literal {@code text}: 4 for IPv4 and IPv4-mapped IPv6, else 16; null if it is none. */
-    static byte @Nullable [] parse(String text) {
+    public static byte @Nullable [] parse(String text) {
         return parse(text, 0, text.length());
     }
 
     /** The bytes of the IP literal in {@code text} from {@code from} to {@code to}, without brackets, or null. */
-    static byte @Nullable [] parse(String text, int from, int to) {
+    public static byte @Nullable [] parse(String text, int from, int to) {
         if (from >= to) {
             return null;
         }
@@ -42,7 +44,7 @@ final class IpAddresses {
      * @param forwarded whether the node is a {@code Forwarded} one (RFC 7239): IPv6 only in brackets, and the
      *                  port may be obfuscated ({@code _a1})
      */
-    static byte @Nullable [] node(String text, int from, int to, boolean forwarded) {
+    public static byte @Nullable [] node(String text, int from, int to, boolean forwarded) {
         if (from >= to) {
             return null;
         }
@@ -224,7 +226,7 @@ final class IpAddresses {
     }
 
     /** The canonical text of 4 or 16 bytes: a dotted quad, or RFC 5952 (lower case, longest zero run as ::). */
-    static String format(byte[] address) {
+    public static String format(byte[] address) {
         if (address.length == 4) {
             return new StringBuilder(15).append(address[0] & 0xff).append('.').append(address[1] & 0xff).append('.')
                     .append(address[2] & 0xff).append('.').append(address[3] & 0xff).toString();
@@ -283,7 +285,7 @@ final class IpAddresses {
      * {@code address} in canonical form; itself when it is already (an IPv4 peer, the common case, costs no
      * allocation) or when it is no literal at all.
      */
-    static String canonical(String address) {
+    public static String canonical(String address) {
         if (address.indexOf(':') < 0 && address.indexOf('[') < 0) {
             return address;
         }

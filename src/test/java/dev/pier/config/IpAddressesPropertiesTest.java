@@ -1,4 +1,4 @@
-package dev.pier.pipeline;
+package dev.pier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
