@@ -128,11 +128,12 @@ final class ContainerScenario {
         });
     }
 
-    /** Live threads of logback's asynchronous appenders, the test JVM's own and any WAR's. */
+    /** Live threads of logback's asynchronous appenders and Pier's batching ones, the test JVM's own and any WAR's. */
     static long loggingThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
-                .filter(thread -> thread.getName().startsWith("AsyncAppender-Worker"))
+                .filter(thread -> thread.getName().startsWith("AsyncAppender-Worker")
+                        || thread.getName().startsWith("pier-log-"))
                 .count();
     }
 

@@ -21,12 +21,11 @@ class LoggingConfigurationTest {
     }
 
     @Test
-    void theAccessLogGoesThroughAnAsynchronousAppenderThatNeverBlocks() throws Exception {
+    void theAccessLogGoesThroughTheBatchingAppender() throws Exception {
         String etc = Files.readString(Path.of("etc/logback.xml"), StandardCharsets.UTF_8);
 
         assertThat(etc).contains("<logger name=\"pier.access\" level=\"INFO\" additivity=\"false\">\n"
-                        + "    <appender-ref ref=\"ACCESS_ASYNC\"/>")
-                .contains("class=\"ch.qos.logback.classic.AsyncAppender\"", "<neverBlock>true</neverBlock>",
-                        "<discardingThreshold>0</discardingThreshold>");
+                        + "    <appender-ref ref=\"ACCESS\"/>")
+                .contains("<appender name=\"ACCESS\" class=\"dev.pier.logging.BatchingConsoleAppender\">");
     }
 }
