@@ -15,6 +15,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+/**
+ * What recording one answer costs the request thread, meter by meter: Pier's timer (Prometheus histogram buckets
+ * and the status's sliding p50/p99), the same timer without the percentiles, a counter, and an HdrHistogram
+ * recorder for comparison. Measured: 220, 87, 10 and 31 ns, nothing allocated: the percentiles are the dearest
+ * part, and still a fraction of a microsecond per request.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
