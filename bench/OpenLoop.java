@@ -23,8 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * each one is charged the whole wait since its due time. That is wrk2's model and its correction.
  *
  * <p>One platform thread per connection, blocking sockets: an answer wakes its thread at once, so the time of
- * arrival is exact; a send can be late by the timer's slack (about 50 to 100 µs on Linux), which is reported as
- * the send lag and is part of every latency, as it is in wrk2. Latencies are kept in full (one {@code int} of
+ * arrival is exact; a send can be late by the timer's slack (Linux's default: 50 µs; the caller may lower it) and
+ * by scheduling. That lateness is part of every latency, as it is in wrk2, and is reported on its own as the
+ * send lag: measured only on requests whose connection was idle at their due time, so it is the generator's own
+ * delay, not the server's backlog. Latencies are kept in full (one {@code int} of
  * microseconds each) and sorted at the end: the percentiles are exact. Requests due in the first
  * {@code --warmup} seconds are sent but not recorded.
  *
@@ -121,6 +123,7 @@ final class OpenLoop {
         int[] latencies;
         int[] lags;
         int recorded;
+        int lagged;
         long ok;
         long non2xx;
         long errors;
@@ -163,6 +166,8 @@ final class OpenLoop {
                         unfinished = (long) Math.ceil((schedule.end - intended) / (nanosPerRequest * conns));
                         break;
                     }
+                    // Idle at the due time: any lateness of the send is the generator's own (timer, scheduling).
+                    boolean idle = System.nanoTime() < intended;
                     waitUntil(intended);
                     long sent = System.nanoTime();
                     int status;
@@ -183,7 +188,7 @@ final class OpenLoop {
                         } else {
                             non2xx++;
                         }
-                        record((done - intended) / 1000, (sent - intended) / 1000);
+                        record((done - intended) / 1000, idle ? (sent - intended) / 1000 : -1);
                     }
                 }
             } catch (InterruptedException e) {
@@ -196,11 +201,14 @@ final class OpenLoop {
         private void record(long latencyMicros, long lagMicros) {
             if (recorded == latencies.length) {
                 latencies = Arrays.copyOf(latencies, recorded * 2);
-                lags = Arrays.copyOf(lags, recorded * 2);
             }
-            latencies[recorded] = (int) Math.min(Integer.MAX_VALUE, latencyMicros);
-            lags[recorded] = (int) Math.min(Integer.MAX_VALUE, Math.max(0, lagMicros));
-            recorded++;
+            if (lagged == lags.length) {
+                lags = Arrays.copyOf(lags, lagged * 2);
+            }
+            latencies[recorded++] = (int) Math.min(Integer.MAX_VALUE, latencyMicros);
+            if (lagMicros >= 0) {
+                lags[lagged++] = (int) Math.min(Integer.MAX_VALUE, lagMicros);
+            }
         }
 
         private static void waitUntil(long deadline) {
@@ -356,18 +364,22 @@ final class OpenLoop {
 
     private static String report(Conn[] all, double rate, int conns, double seconds) {
         int total = 0;
+        int totalLagged = 0;
         for (Conn c : all) {
             total += c.recorded;
+            totalLagged += c.lagged;
         }
         int[] lat = new int[total];
-        int[] lag = new int[total];
+        int[] lag = new int[totalLagged];
+        int lagAt = 0;
         long ok = 0, non2xx = 0, errors = 0, connects = 0, unfinished = 0;
         String lastError = null;
         int at = 0;
         for (Conn c : all) {
             System.arraycopy(c.latencies, 0, lat, at, c.recorded);
-            System.arraycopy(c.lags, 0, lag, at, c.recorded);
+            System.arraycopy(c.lags, 0, lag, lagAt, c.lagged);
             at += c.recorded;
+            lagAt += c.lagged;
             ok += c.ok;
             non2xx += c.non2xx;
             errors += c.errors;

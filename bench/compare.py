@@ -166,11 +166,11 @@ class OpenLoop:
 
 
 GC_PAUSE = re.compile(r"\bPause\b.*?([\d.]+)ms\s*$")
-GC_STALL = re.compile(r"\bAllocation Stall\b.*?([\d.]+)ms\s*$")
+GC_STALL = re.compile(r"\b(?:Allocation|Relocation) Stall\b.*?([\d.]+)ms\s*$")
 
 
 def gc_pauses(path, start, end=None):
-    """Stop-the-world pauses (and ZGC's allocation stalls) logged by -Xlog:gc,gc+phases between two byte
+    """Stop-the-world pauses (and ZGC's allocation and relocation stalls: threads waiting for the collector) logged by -Xlog:gc,gc+phases between two byte
     offsets of the log: count, total ms, longest ms, stalls count, stalls total ms."""
     try:
         with open(path, "rb") as f:
@@ -275,7 +275,7 @@ def print_fixed(rows, conns):
     if not any(r and r.get("fixed") for _, r in rows):
         return
     print(f"\nfixed rate (OpenLoop.java, {conns} connections, latency from each request's scheduled send time)")
-    print(f"{'system':16} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>9} {'max ms':>8} {'send lag p99':>12} "
+    print(f"{'system':16} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>9} {'max ms':>8} {'gen lag p99':>12} "
           f"{'CPU us/req (user+sys)':>22}  notes")
     for name, r in rows:
         for f in (r or {}).get("fixed", []):
