@@ -171,7 +171,8 @@ GC_STALL = re.compile(r"\b(?:Allocation|Relocation) Stall\b.*?([\d.]+)ms\s*$")
 
 def gc_pauses(path, start, end=None):
     """Stop-the-world pauses (and ZGC's allocation and relocation stalls: threads waiting for the collector) logged by -Xlog:gc,gc+phases between two byte
-    offsets of the log: count, total ms, longest ms, stalls count, stalls total ms."""
+    offsets of the log: count (and how many were full collections), total ms, longest ms, stalls count, stalls
+    total ms."""
     try:
         with open(path, "rb") as f:
             f.seek(start)
@@ -179,8 +180,9 @@ def gc_pauses(path, start, end=None):
     except OSError:
         return None
     pauses = [float(m.group(1)) for m in map(GC_PAUSE.search, text.splitlines()) if m]
+    full = sum(1 for line in text.splitlines() if "Pause Full" in line)
     stalls = [float(m.group(1)) for m in map(GC_STALL.search, text.splitlines()) if m]
-    return {"n": len(pauses), "total": sum(pauses), "max": max(pauses, default=0.0),
+    return {"n": len(pauses), "full": full, "total": sum(pauses), "max": max(pauses, default=0.0),
             "stalls": len(stalls), "stall_total": sum(stalls)}
 
 
