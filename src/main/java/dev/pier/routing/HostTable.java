@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Host names (lower case) to their routes, longest prefix first, looked up by a region of a request's host without
- * regard to ASCII case and without allocating: an open-addressing table whose hash folds case as it reads. Immutable.
+ * regard to ASCII case and without allocating: an open-addressing table whose hash folds case as it reads. The
+ * hash reads a name from its end, so that one pass from the end of a host gives the hash of each of its suffixes
+ * (see {@link #step}). Immutable.
  */
 final class HostTable {
 
@@ -24,7 +26,7 @@ final class HostTable {
         this.values = routes.isEmpty() ? NO_ROUTES : new Route[capacity][];
         this.mask = capacity - 1;
         routes.forEach((host, list) -> {
-            int slot = hash(host, 0, host.length()) & mask;
+            int slot = spread(hash(host, 0, host.length())) & mask;
             while (keys[slot] != null) {
                 slot = (slot + 1) & mask;
             }
@@ -38,13 +40,17 @@ final class HostTable {
         return keys.length == 0;
     }
 
-    /** The routes of the host {@code text[from, to)}, longest prefix first, or null when it has none. */
-    Route @Nullable [] get(String text, int from, int to) {
+    /**
+     * The routes of the host {@code text[from, to)}, longest prefix first, or null when it has none.
+     *
+     * @param hash {@link #hash} of that region
+     */
+    Route @Nullable [] get(String text, int from, int to, int hash) {
         if (keys.length == 0) {
             return null;
         }
         int length = to - from;
-        for (int slot = hash(text, from, to) & mask; ; slot = (slot + 1) & mask) {
+        for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
             String key = keys[slot];
             if (key == null) {
                 return null;
@@ -64,12 +70,22 @@ final class HostTable {
         return true;
     }
 
-    private static int hash(String text, int from, int to) {
+    /** The hash of {@code text[from, to)}, read from its end, without regard to ASCII case. */
+    static int hash(String text, int from, int to) {
         int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + lowerAscii(text.charAt(i));
+        for (int i = to - 1; i >= from; i--) {
+            h = step(h, text.charAt(i));
         }
-        // Spread the high bits into the low ones that the mask keeps.
+        return h;
+    }
+
+    /** The hash of {@code c} followed by the region of hash {@code h}. */
+    static int step(int h, char c) {
+        return 31 * h + lowerAscii(c);
+    }
+
+    /** Spreads the high bits into the low ones that the mask keeps. */
+    private static int spread(int h) {
         return h ^ (h >>> 16);
     }
 

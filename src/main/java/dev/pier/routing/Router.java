@@ -169,23 +169,30 @@ public final class Router {
      * @return the route, or null when none matches
      */
     public @Nullable Route match(@Nullable String host, String path) {
-        if (host != null && !host.isEmpty() && hasHosts()) {
-            int end = hostEnd(host);
-            Route found = first(exact.get(host, 0, end), path);
-            if (found != null) {
-                return found;
-            }
-            if (!wildcards.isEmpty() && host.charAt(0) != '[') {
-                // Longest suffix first: ".b.example.org", then ".example.org"; never the whole name.
-                for (int dot = host.indexOf('.', 1); dot > 0 && dot < end; dot = host.indexOf('.', dot + 1)) {
-                    found = first(wildcards.get(host, dot, end), path);
-                    if (found != null) {
-                        return found;
-                    }
+        if (host == null || host.isEmpty() || !hasHosts()) {
+            return first(byLength, path);
+        }
+        int end = hostEnd(host);
+        // One pass from the end of the name hashes each suffix that starts at a dot, shortest first, then the
+        // whole name: a longer wildcard suffix that matches replaces a shorter one, and an exact match beats both.
+        Route wildcard = null;
+        int hash = 0;
+        boolean literal = host.charAt(0) == '[';
+        for (int i = end - 1; i >= 0; i--) {
+            char c = host.charAt(i);
+            hash = HostTable.step(hash, c);
+            if (c == '.' && i > 0 && !literal && !wildcards.isEmpty()) {
+                Route found = first(wildcards.get(host, i, end, hash), path);
+                if (found != null) {
+                    wildcard = found;
                 }
             }
         }
-        return first(byLength, path);
+        Route found = first(exact.get(host, 0, end, hash), path);
+        if (found != null) {
+            return found;
+        }
+        return wildcard != null ? wildcard : first(byLength, path);
     }
 
     /** Where the name of {@code host} ends: before a port and a final dot. */
