@@ -86,6 +86,23 @@ class HostRoutingTest {
     }
 
     @Test
+    void theReadmeExampleRoutesAsTheReadmeSays() {
+        Router readme = router("""
+                { prefix = "/", backends = ["http://127.0.0.1:8080"] }
+                { prefix = "/", hosts = ["api.example.com"], backends = ["http://127.0.0.1:8081"] }
+                { prefix = "/v2", hosts = ["api.example.com", "api.example.net"],
+                  backends = ["http://127.0.0.1:8082"] }
+                { prefix = "/", hosts = ["*.example.org"], name = "tenants",
+                  backends = ["http://127.0.0.1:8083", "http://127.0.0.1:8084"] }
+                """);
+        assertThat(readme.match("api.example.com", "/other").name()).isEqualTo("api.example.com/");
+        assertThat(readme.match("api.example.net", "/v2/x").name()).isEqualTo("api.example.com/v2");
+        assertThat(readme.match("www.example.com", "/").name()).isEqualTo("/");
+        assertThat(readme.match("a.example.org", "/v2").name()).isEqualTo("tenants");
+        assertThat(readme.match("example.org", "/v2").name()).isEqualTo("/");
+    }
+
+    @Test
     void withoutAnyRouteForAnyHostAnUnknownHostMatchesNothing() {
         Router hostsOnly = router("""
                 { prefix = "/", hosts = ["a.test"], backends = ["http://127.0.0.1:1"] }
