@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The admin endpoints that steer backends: {@code POST /_pier/backends/state}, {@code POST
- * /_pier/backends/weight} and {@code GET /_pier/backends/drain}, and how every steering endpoint names a backend ({@code backend=host:port}, optionally
- * {@code route=/prefix}: without it, every route that holds the backend). Each change runs through
- * {@link PierRuntime#steer}, so that a reload carries it over whole. Stateless.
+ * /_pier/backends/weight} and {@code GET /_pier/backends/drain}, and how every steering endpoint names a backend
+ * ({@code backend=host:port}, optionally {@code route=} a route's name, which is its prefix for a route without
+ * hosts: without it, every route that holds the backend). Each change runs through {@link PierRuntime#steer}, so
+ * that a reload carries it over whole. Stateless.
  */
 final class Steering {
 
