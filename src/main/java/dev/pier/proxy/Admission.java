@@ -42,7 +42,8 @@ final class Admission {
         if (path == null) {
             return LocalReply.text(HttpServletResponse.SC_BAD_REQUEST, "BP", "Bad request path", context);
         }
-        Route route = router.match(host(request), path);
+        // Without host routes the host does not matter: it is not even looked up.
+        Route route = router.match(router.hasHosts() ? host(request) : null, path);
         if (route == null) {
             return LocalReply.text(HttpServletResponse.SC_NOT_FOUND, "NR", "No route for this path", context);
         }
