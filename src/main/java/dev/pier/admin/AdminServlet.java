@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -172,7 +173,9 @@ public final class AdminServlet extends HttpServlet {
             Observer observer = routing.observer();
             for (Route route : routing.router().routes()) {
                 json.append(separator).append("{\"prefix\":").append(quote(route.prefix()))
-                        .append(",\"policy\":").append(quote(route.settings().policy().configName()))
+                        .append(",\"name\":").append(quote(route.name())).append(",\"hosts\":");
+                appendStrings(json, route.hosts());
+                json.append(",\"policy\":").append(quote(route.settings().policy().configName()))
                         .append(",\"retries\":").append(route.retried())
                         .append(",\"backends\":[");
                 String inner = "";
@@ -199,6 +202,15 @@ public final class AdminServlet extends HttpServlet {
                     .append(",\"lastRejection\":").append(quote(pier.lastRejection())).append('}');
         }
         return json.append("}\n").toString();
+    }
+
+    /** Appends {@code texts} as a JSON array of strings. */
+    static void appendStrings(StringBuilder json, List<String> texts) {
+        json.append('[');
+        for (int i = 0; i < texts.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(quote(texts.get(i)));
+        }
+        json.append(']');
     }
 
     static String quote(String text) {

@@ -51,7 +51,8 @@ final class Dashboard {
         StringBuilder html = new StringBuilder(4096);
         for (Object item : (List<Object>) root.get("routes")) {
             Map<String, Object> route = (Map<String, Object>) item;
-            String prefix = text(route.get("prefix"));
+            // The route's name: its prefix, unless it names hosts or a name of its own; what route= takes.
+            String prefix = text(route.getOrDefault("name", route.get("prefix")));
             html.append("<section class=\"route\"><h2>").append(escape(prefix)).append(" <small>")
                     .append(escape(text(route.get("policy")))).append("</small></h2>")
                     .append("<table><thead><tr><th>backend</th><th>state</th><th>in flight</th>"

@@ -10,6 +10,7 @@ import dev.pier.backend.Health;
 import dev.pier.balancing.RequestInfo;
 import dev.pier.config.PolicyName;
 import dev.pier.routing.Paths;
+import dev.pier.routing.RequestHost;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
 import jakarta.servlet.http.Cookie;
@@ -19,8 +20,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code GET /_pier/explain?path=...}: why a request for {@code path} would go where it goes. The route it
- * matches, every backend of that route with its eligibility and what keeps it out (its health, drain, maint), and
+ * {@code GET /_pier/explain?path=...&host=...}: why a request for {@code path} on {@code host} (else on the explain
+ * request's own host, as {@link RequestHost} reads it) would go where it goes. The route it matches, every backend of that route with its eligibility and what keeps it out (its health, drain, maint), and
  * the backend the policy would pick next, found by the policy's side-effect-free peek: nothing is sent and no
  * counter moves. The policy sees the explain request's own headers and cookies (so that a consistent-hash header
  * or a sticky cookie can be given) and the client address {@code client=}, else the caller's. The route's access
@@ -39,21 +40,31 @@ final class Explain {
             throw AdminError.badRequest("path: '" + asked + "' (expected: a path that starts with / and stays "
                     + "below it, as a request's would)");
         }
+        String host = parameters.optional("host");
+        if (host == null) {
+            host = RequestHost.of(request.getProtocol(), request.getHeader("Host"), request.getServerName());
+        }
+        // Only when some route names hosts does the host matter: then the answer says which one was explained.
+        String hostField = router.hasHosts() ? ",\"host\":" + (host == null ? "null" : quote(host)) : "";
         String client = parameters.optional("client");
         RequestInfo info = new ExplainedRequest(request, client == null ? request.getRemoteAddr() : client);
         StringBuilder json = new StringBuilder(512).append("{\"path\":").append(quote(path));
-        Route route = router.match(path);
+        Route route = router.match(host, path);
         if (route == null) {
             return json.append(",\"route\":null,\"backends\":[],\"next\":null,\"answer\":")
-                    .append(quote("404: no route matches this path")).append("}\n").toString();
+                    .append(quote("404: no route matches this path")).append(hostField).append("}\n").toString();
         }
         BackendPool.Snapshot snapshot = route.pool().snapshot();
         boolean sticky = route.settings().policy() == PolicyName.STICKY_COOKIE;
         json.append(",\"route\":{\"prefix\":").append(quote(route.prefix()))
                 .append(",\"policy\":").append(quote(route.settings().policy().configName()))
                 .append(",\"backendPath\":").append(quote(route.backendPath(path)))
-                .append(",\"whenAllDown\":").append(quote(route.triesAllWhenDown() ? "try-all" : "fail"))
-                .append("},\"backends\":[");
+                .append(",\"whenAllDown\":").append(quote(route.triesAllWhenDown() ? "try-all" : "fail"));
+        if (!route.hosts().isEmpty()) {
+            json.append(",\"name\":").append(quote(route.name())).append(",\"hosts\":");
+            AdminServlet.appendStrings(json, route.hosts());
+        }
+        json.append("},\"backends\":[");
         String separator = "";
         for (BackendStatus status : snapshot.statuses()) {
             Backend backend = status.backend();
@@ -77,7 +88,7 @@ final class Explain {
         Backend next = route.peek(info);
         json.append("],\"next\":").append(next == null ? "null" : quote(next.url()))
                 .append(",\"exact\":").append(route.policy().peekIsExact())
-                .append(",\"answer\":").append(quote(answer(route, snapshot, next, path)));
+                .append(",\"answer\":").append(quote(answer(route, snapshot, next, path))).append(hostField);
         return json.append("}\n").toString();
     }
 

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The admin endpoints that steer backends: {@code POST /_pier/backends/state}, {@code POST
- * /_pier/backends/weight} and {@code GET /_pier/backends/drain}, and how every steering endpoint names a backend ({@code backend=host:port}, optionally
- * {@code route=/prefix}: without it, every route that holds the backend). Each change runs through
- * {@link PierRuntime#steer}, so that a reload carries it over whole. Stateless.
+ * /_pier/backends/weight} and {@code GET /_pier/backends/drain}, and how every steering endpoint names a backend
+ * ({@code backend=host:port}, optionally {@code route=} a route's name, which is its prefix for a route without
+ * hosts: without it, every route that holds the backend). Each change runs through {@link PierRuntime#steer}, so
+ * that a reload carries it over whole. Stateless.
  */
 final class Steering {
 
@@ -60,7 +61,7 @@ final class Steering {
             String separator = "";
             for (Target target : targets(router, backend, prefix)) {
                 AdminState before = target.route().steer(target.backend(), state, reason);
-                json.append(separator).append("{\"route\":").append(quote(target.route().prefix()))
+                json.append(separator).append("{\"route\":").append(quote(target.route().name()))
                         .append(",\"url\":").append(quote(target.backend().url()))
                         .append(",\"before\":").append(quote((before == null ? state : before).configName()))
                         .append(",\"inFlight\":").append(target.backend().inFlight()).append('}');
@@ -91,7 +92,7 @@ final class Steering {
             String separator = "";
             for (Target target : targets(router, backend, prefix)) {
                 Integer before = target.route().weigh(target.backend(), weight, reason);
-                json.append(separator).append("{\"route\":").append(quote(target.route().prefix()))
+                json.append(separator).append("{\"route\":").append(quote(target.route().name()))
                         .append(",\"url\":").append(quote(target.backend().url()))
                         .append(",\"before\":").append(before == null ? weight : before)
                         .append(",\"configuredWeight\":").append(target.backend().configuredWeight()).append('}');
@@ -114,18 +115,20 @@ final class Steering {
     }
 
     /**
-     * The backends named {@code authority}: of the route {@code prefix}, or of every route when it is null.
+     * The backends named {@code authority}: of the route named {@code name} (for a route without hosts, its prefix),
+     * or of every route when it is null.
      *
      * @throws AdminError 404 when there is no such route or the backend is in none of them
      */
-    static List<Target> targets(Router router, String authority, @Nullable String prefix) {
+    static List<Target> targets(Router router, String authority, @Nullable String name) {
         List<Route> routes;
-        if (prefix == null) {
+        if (name == null) {
             routes = router.routes();
         } else {
-            Route route = router.byPrefix(prefix);
+            Route route = router.byName(name);
             if (route == null) {
-                throw AdminError.notFound("route: no route has the prefix '" + prefix + "'");
+                throw AdminError.notFound("route: no route " + (name.startsWith("/") ? "has the prefix '"
+                        : "is named '") + name + "'");
             }
             routes = List.of(route);
         }
@@ -139,7 +142,7 @@ final class Steering {
         }
         if (targets.isEmpty()) {
             throw AdminError.notFound("backend: " + authority + " is not a backend of "
-                    + (prefix == null ? "any route" : "route " + prefix));
+                    + (name == null ? "any route" : "route " + name));
         }
         return targets;
     }

@@ -14,16 +14,31 @@ import java.util.List;
  * @param stages the route's header and access rules
  * @param rateLimit the names of the rate-limit policies the route obeys, in order
  * @param tls how Pier talks TLS to the route's https backends
+ * @param name the route's identity (status, metrics, admin {@code route=}, reload carry-over): the configured name,
+ *             else the prefix for a route without hosts, else {@code hosts[0] + prefix}
+ * @param hosts the host patterns the route answers, lower case: exact names and {@code *.suffix} wildcards; empty
+ *              for any host
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
                             WhenAllDown whenAllDown, long maxBodySize,
                             RouteStageSettings stages, List<String> rateLimit,
-                            BackendTls tls) {
+                            BackendTls tls, String name, List<String> hosts) {
 
     public RouteSettings {
         backends = List.copyOf(backends);
         rateLimit = List.copyOf(rateLimit);
+        hosts = List.copyOf(hosts);
+    }
+
+    /** A route for any host, named by its prefix. */
+    public RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
+                         Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
+                         String cookieName, int retries, PassiveHealthSettings passiveHealth,
+                         WhenAllDown whenAllDown, long maxBodySize, RouteStageSettings stages,
+                         List<String> rateLimit, BackendTls tls) {
+        this(prefix, stripPrefix, policy, backends, requestTimeout, healthCheck, hashKey, cookieName, retries,
+                passiveHealth, whenAllDown, maxBodySize, stages, rateLimit, tls, prefix, List.of());
     }
 }

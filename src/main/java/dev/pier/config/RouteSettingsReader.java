@@ -30,7 +30,7 @@ final class RouteSettingsReader {
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
     private static final Set<String> ROUTE_KEYS = SettingsLoader.union(Set.of("prefix", "strip-prefix", "policy", "backends",
             "proxy", "health-check", "hash-key", "cookie-name", "retries", "passive-health", "when-all-down",
-            "max-body-size", "rate-limit", "tls"), PipelineSettingsReader.ROUTE_KEYS);
+            "max-body-size", "rate-limit", "tls", "hosts", "name"), PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> ROUTE_DEFAULT_KEYS = SettingsLoader.union(Set.of("strip-prefix", "policy", "weight",
             "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size", "rate-limit", "tls"),
             PipelineSettingsReader.ROUTE_KEYS);
@@ -57,7 +57,7 @@ final class RouteSettingsReader {
         Config healthDefaults = config.getConfig("pier.health-check");
         problems.unknownKeys(healthDefaults.root(), "pier.health-check", HEALTH_KEYS);
         List<RouteSettings> routes = new ArrayList<>();
-        Set<String> prefixes = new HashSet<>();
+        RouteHostsReader identities = new RouteHostsReader();
         for (int i = 0; i < list.size(); i++) {
             ConfigValue value = list.get(i);
             String path = "pier.routes[" + i + "]";
@@ -67,7 +67,7 @@ final class RouteSettingsReader {
                 continue;
             }
             RouteSettings route = readRoute(problems, ((ConfigObject) value).toConfig(), path, config, defaults,
-                    healthDefaults, proxy, prefixes);
+                    healthDefaults, proxy, identities);
             if (route != null) {
                 routes.add(route);
             }
@@ -77,12 +77,14 @@ final class RouteSettingsReader {
 
     private static @Nullable RouteSettings readRoute(Problems problems, Config route, String path, Config whole,
                                                      Config defaults, Config healthDefaults, ProxySettings proxy,
-                                                     Set<String> prefixes) {
+                                                     RouteHostsReader identities) {
         int before = problems.size();
         problems.unknownKeys(route.root(), path, ROUTE_KEYS);
         Config withDefaults = route.withFallback(defaults);
 
         String prefix = null;
+        String name = null;
+        List<String> hosts = List.of();
         if (!route.hasPath("prefix")) {
             problems.add(route.root().origin(), path + ".prefix", "missing prefix (expected: a path such as \"/api\")");
         } else {
@@ -95,9 +97,11 @@ final class RouteSettingsReader {
                     if (prefix.length() > 1 && prefix.endsWith("/")) {
                         prefix = prefix.substring(0, prefix.length() - 1);
                     }
-                    if (!prefixes.add(prefix)) {
-                        problems.add(route, "prefix", path + ".prefix",
-                                "duplicate prefix '" + prefix + "' (each prefix may appear in one route only)");
+                    int known = problems.size();
+                    hosts = RouteHostsReader.hosts(problems, route, path);
+                    name = RouteHostsReader.name(problems, route, path, prefix, hosts);
+                    if (name != null && problems.size() == known) {
+                        identities.claim(problems, route, path, prefix, hosts, name);
                     }
                 }
             }
@@ -140,7 +144,7 @@ final class RouteSettingsReader {
             return null;
         }
         return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
-                retries, passive, whenAllDown, maxBodySize, stages, rateLimit, tls);
+                retries, passive, whenAllDown, maxBodySize, stages, rateLimit, tls, name, hosts);
     }
 
     /** A size in bytes ({@code 10MiB}, {@code 512k}) or {@code unlimited}, which reads as -1. */

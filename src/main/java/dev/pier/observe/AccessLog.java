@@ -74,7 +74,7 @@ final class AccessLog {
         String query = includeQuery ? outcome.query() : null;
         fields.text("path", query == null ? context.head().path() : context.head().path() + '?' + query);
         fields.number("status", outcome.status());
-        fields.text("route", route == null ? null : route.prefix());
+        fields.text("route", route == null ? null : route.name());
         fields.text("backend", backend == null ? null : backend.authority());
         fields.number("upstream_status", outcome.upstreamStatus() == 0 ? -1 : outcome.upstreamStatus());
         fields.number("attempts", tried.size());

@@ -51,9 +51,9 @@ public final class Metrics implements AutoCloseable {
     private final BackendMeters noRoute;
     /** By {@code route} and {@code backend} tags. Guarded by {@code this}. */
     private Map<SeriesKey, BackendMeters> backends = new HashMap<>();
-    /** By route prefix. Guarded by {@code this}. */
+    /** By route name. Guarded by {@code this}. */
     private Map<String, RouteSeries> routes = new HashMap<>();
-    /** By route prefix and policy. Guarded by {@code this}. */
+    /** By route name and policy. Guarded by {@code this}. */
     private Map<SeriesKey, Refusals> refusals = new HashMap<>();
     /** What the reload counters read. Guarded by {@code this}. */
     private List<LongSupplier> reloads = List.of();
@@ -104,21 +104,21 @@ public final class Metrics implements AutoCloseable {
         Map<String, RouteSeries> keptRoutes = new HashMap<>();
         Map<Route, RouteMeters> views = new IdentityHashMap<>();
         for (Route route : router.routes()) {
-            String prefix = route.prefix();
-            RouteSeries series = routes.get(prefix);
+            String name = route.name();
+            RouteSeries series = routes.get(name);
             if (series == null) {
-                series = new RouteSeries(registry, prefix, latencyWindow);
+                series = new RouteSeries(registry, name, latencyWindow);
             }
-            keptRoutes.put(prefix, series);
+            keptRoutes.put(name, series);
             Map<Backend, BackendMeters> ofRoute = new IdentityHashMap<>();
             for (Backend backend : route.pool().backends()) {
-                SeriesKey key = new SeriesKey(prefix, backend.authority());
+                SeriesKey key = new SeriesKey(name, backend.authority());
                 BackendMeters meters = keptBackends.get(key);
                 if (meters == null) {
                     meters = backends.get(key);
                 }
                 if (meters == null) {
-                    meters = new BackendMeters(registry, prefix, backend.authority(), latencyWindow);
+                    meters = new BackendMeters(registry, name, backend.authority(), latencyWindow);
                 }
                 meters.bind(route.pool(), backend);
                 keptBackends.put(key, meters);
@@ -133,8 +133,8 @@ public final class Metrics implements AutoCloseable {
                 meters.remove(registry);
             }
         });
-        routes.forEach((prefix, series) -> {
-            if (!keptRoutes.containsKey(prefix)) {
+        routes.forEach((name, series) -> {
+            if (!keptRoutes.containsKey(name)) {
                 series.remove(registry);
             }
         });

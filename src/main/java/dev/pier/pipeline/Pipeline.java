@@ -19,7 +19,7 @@ public final class Pipeline {
 
     /**
      * @param global the stages of every request, before routing
-     * @param byRoute each route's stages, by prefix
+     * @param byRoute each route's stages, by route name
      */
     public Pipeline(Stages global, Map<String, Stages> byRoute) {
         this.global = requireNonNull(global, "global");
@@ -61,14 +61,14 @@ public final class Pipeline {
         }
     }
 
-    /** The stages of the route with {@code prefix}, or null when it has none. */
-    public @Nullable Stages stagesOf(String prefix) {
-        return byRoute.get(prefix);
+    /** The stages of the route named {@code name}, or null when it has none. */
+    public @Nullable Stages stagesOf(String name) {
+        return byRoute.get(name);
     }
 
     private @Nullable Stages routeStages(RequestContext context) {
         Route route = context.route();
-        return route == null ? null : byRoute.get(route.prefix());
+        return route == null ? null : byRoute.get(route.name());
     }
 
     /** An ordered list of request stages and of response stages. Immutable. */

@@ -30,9 +30,9 @@ public final class PipelineFactory {
     }
 
     /**
-     * @param routes each route's settings, by prefix
-     * @param afterAccessRules more stages of a route, by prefix: they run after its access rules and before its
-     *                         header rules (a route's rate limits); a prefix may be missing
+     * @param routes each route's settings, by route name
+     * @param afterAccessRules more stages of a route, by route name: they run after its access rules and before its
+     *                         header rules (a route's rate limits); a route may be missing
      */
     public static Pipeline create(ClientAddressSettings clientAddress, RequestIdSettings requestId,
                                   Map<String, RouteStageSettings> routes,

@@ -3,6 +3,7 @@ package dev.pier.proxy;
 import dev.pier.pipeline.LocalReply;
 import dev.pier.pipeline.Pipeline;
 import dev.pier.pipeline.RequestContext;
+import dev.pier.routing.RequestHost;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Admission {
 
     private static final String CONNECTION = HttpHeader.CONNECTION.asString();
+    private static final String HOST = HttpHeader.HOST.asString();
 
     private Admission() {
     }
@@ -40,7 +42,8 @@ final class Admission {
         if (path == null) {
             return LocalReply.text(HttpServletResponse.SC_BAD_REQUEST, "BP", "Bad request path", context);
         }
-        Route route = router.match(path);
+        // Without host routes the host does not matter: it is not even looked up.
+        Route route = router.match(router.hasHosts() ? host(request) : null, path);
         if (route == null) {
             return LocalReply.text(HttpServletResponse.SC_NOT_FOUND, "NR", "No route for this path", context);
         }
@@ -55,12 +58,17 @@ final class Admission {
         return pipeline.afterRouting(context);
     }
 
+    /** The host that routes {@code request}, or null when it named none: see {@link RequestHost}. */
+    static @Nullable String host(HttpServletRequest request) {
+        return RequestHost.of(request.getProtocol(), request.getHeader(HOST), request.getServerName());
+    }
+
     /** Every backend of the route down: 503, to come back after one check interval. */
     static LocalReply noBackend(RequestContext context) {
         Route route = context.route();
-        String prefix = route == null ? "" : route.prefix();
+        String name = route == null ? "" : route.name();
         long seconds = route == null ? 1 : Math.max(1, route.settings().healthCheck().interval().toSeconds());
         return LocalReply.text(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "UH", "No healthy backend for route "
-                + prefix, context).withHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds));
+                + name, context).withHeader(HttpHeader.RETRY_AFTER.asString(), Long.toString(seconds));
     }
 }

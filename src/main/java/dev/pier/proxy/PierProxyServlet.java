@@ -350,7 +350,7 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         exchange.route.countRetry();
         proxied.outcome.observer().retried(exchange.route);
         logger.debug("Try {} of {} {} on route {}: {} failed ({}), now {}", exchange.retries() + 1,
-                clientRequest.getMethod(), exchange.pathAndQuery, exchange.route.prefix(), failed.backend, failure, next);
+                clientRequest.getMethod(), exchange.pathAndQuery, exchange.route.name(), failed.backend, failure, next);
         try {
             Request proxyRequest = newProxyRequest(clientRequest, next.url() + exchange.pathAndQuery);
             copyRequestHeaders(clientRequest, proxyRequest);

@@ -40,7 +40,7 @@ public final class RateLimits implements AutoCloseable {
     /**
      * Builds the rate limits of a configuration.
      *
-     * @param routePolicies for each route's prefix, the names of the policies it obeys, in order (every name a
+     * @param routePolicies for each route's name, the names of the policies it obeys, in order (every name a
      *                      policy of {@code settings}); a route without any may be left out
      * @param previous the generation this one replaces, or null at start
      * @throws IllegalArgumentException when a route names a policy that {@code settings} lacks

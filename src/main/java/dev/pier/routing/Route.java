@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A path prefix, the pool of backends that serve it, the policy that chooses among them and how failures are
- * handled. Thread-safe: its fields are final, the pool, policy and passive health are thread-safe, and the
- * all-down state is one atomic flag.
+ * A path prefix, on any host or on some, the pool of backends that serve it, the policy that chooses among them
+ * and how failures are handled. Thread-safe: its fields are final, the pool, policy and passive health are
+ * thread-safe, and the all-down state is one atomic flag.
  */
 public final class Route {
 
@@ -32,6 +32,7 @@ public final class Route {
 
     private final RouteSettings settings;
     private final String prefix;
+    private final String name;
     private final boolean stripPrefix;
     private final BackendPool pool;
     private final BalancingPolicy policy;
@@ -47,11 +48,12 @@ public final class Route {
     public Route(RouteSettings settings, BackendPool pool, BalancingPolicy policy) {
         this.settings = requireNonNull(settings, "settings");
         this.prefix = settings.prefix();
+        this.name = settings.name();
         this.stripPrefix = settings.stripPrefix();
         this.pool = requireNonNull(pool, "pool");
         this.policy = requireNonNull(policy, "policy");
         this.requestTimeoutMillis = settings.requestTimeout().toMillis();
-        this.passiveHealth = new PassiveHealth(prefix, pool, settings.passiveHealth().consecutiveFailures(),
+        this.passiveHealth = new PassiveHealth(name, pool, settings.passiveHealth().consecutiveFailures(),
                 settings.passiveHealth().count5xx());
         this.tryAllWhenDown = settings.whenAllDown() == WhenAllDown.TRY_ALL;
         this.retries = settings.retries();
@@ -82,6 +84,19 @@ public final class Route {
 
     public String prefix() {
         return prefix;
+    }
+
+    /**
+     * What identifies the route to operators and across a reload (status, metrics, admin {@code route=}): for a
+     * route without hosts and without a name of its own, its prefix.
+     */
+    public String name() {
+        return name;
+    }
+
+    /** The host patterns the route answers, lower case; empty for any host. */
+    public List<String> hosts() {
+        return settings.hosts();
     }
 
     public BackendPool pool() {
@@ -163,10 +178,10 @@ public final class Route {
         boolean none = eligible.isEmpty();
         if (none != allDown.get() && allDown.compareAndSet(!none, none)) {
             if (none) {
-                events.warn("Every backend of route {} is down, draining or in maintenance: {}", prefix, tryAllWhenDown
+                events.warn("Every backend of route {} is down, draining or in maintenance: {}", name, tryAllWhenDown
                         ? "trying the ready ones anyway (when-all-down = try-all)" : "answering 503 (when-all-down = fail)");
             } else {
-                events.info("Route {} has an eligible backend again", prefix);
+                events.info("Route {} has an eligible backend again", name);
             }
         }
         return none && tryAllWhenDown ? snapshot.inService() : eligible;
@@ -186,14 +201,14 @@ public final class Route {
         if (episode == null) {
             return null;
         }
-        events.info("Backend {} of route {}: {} -> {} ({}); {} in flight", backend, prefix, before.configName(),
+        events.info("Backend {} of route {}: {} -> {} ({}); {} in flight", backend, name, before.configName(),
                 state.configName(), reason, backend.inFlight());
         if (state != AdminState.READY) {
             backend.whenIdle(() -> {
                 AdminStatus drained = pool.markDrained(backend, episode);
                 if (drained != null && drained.drainedAt() != null) {
                     events.info("Backend {} of route {} drained: no request in flight, {} ms after {} began", backend,
-                            prefix, Duration.between(episode.since(), drained.drainedAt()).toMillis(),
+                            name, Duration.between(episode.since(), drained.drainedAt()).toMillis(),
                             state.configName());
                 }
             });
@@ -211,12 +226,12 @@ public final class Route {
         if (!pool.weight(backend, weight, reason)) {
             return null;
         }
-        events.info("Backend {} of route {}: weight {} -> {} ({})", backend, prefix, before, weight, reason);
+        events.info("Backend {} of route {}: weight {} -> {} ({})", backend, name, before, weight, reason);
         return before;
     }
 
     @Override
     public String toString() {
-        return prefix;
+        return name;
     }
 }

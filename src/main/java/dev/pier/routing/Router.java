@@ -11,21 +11,48 @@ import dev.pier.config.HashKeySettings;
 import dev.pier.config.RouteSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Finds the route of a path: the longest prefix that matches on a path-segment boundary. Immutable. */
+/**
+ * Finds the route of a request's host and path. Among the routes whose host pattern and prefix both match, a route
+ * of the exact host beats one of a wildcard, a longer wildcard suffix a shorter one, a wildcard a route for any
+ * host; then the longest prefix that matches on a path-segment boundary wins. Everything is laid out when the
+ * router is built, so that a match allocates nothing. Immutable.
+ */
 public final class Router {
 
-    /** Longest prefix first, so that the first match is the best. */
+    /** The routes for any host, longest prefix first, so that the first match is the best. */
     private final Route[] byLength;
+    /** Exact host names to their routes. */
+    private final HostTable exact;
+    /** Wildcard suffixes with their leading dot ({@code *.example.org} as {@code .example.org}) to their routes. */
+    private final HostTable wildcards;
     private final List<Route> routes;
 
     public Router(List<Route> routes) {
         this.routes = List.copyOf(requireNonNull(routes, "routes"));
-        List<Route> sorted = new ArrayList<>(this.routes);
+        List<Route> sorted = new ArrayList<>();
+        Map<String, List<Route>> exact = new HashMap<>();
+        Map<String, List<Route>> wildcards = new HashMap<>();
+        for (Route route : this.routes) {
+            if (route.hosts().isEmpty()) {
+                sorted.add(route);
+            }
+            for (String host : route.hosts()) {
+                if (host.startsWith("*.")) {
+                    wildcards.computeIfAbsent(host.substring(1), h -> new ArrayList<>()).add(route);
+                } else {
+                    exact.computeIfAbsent(host, h -> new ArrayList<>()).add(route);
+                }
+            }
+        }
         sorted.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
         this.byLength = sorted.toArray(new Route[0]);
+        this.exact = new HostTable(exact);
+        this.wildcards = new HostTable(wildcards);
     }
 
     /** Builds the routes of validated settings, each with a new pool whose backends are all unknown. */
@@ -43,18 +70,18 @@ public final class Router {
 
     /**
      * Builds the routes of reloaded settings, carrying over from {@code previous} what a reload must not reset. A
-     * backend is the same across a reload when its route has the same prefix and it has the same URL and the same
+     * backend is the same across a reload when its route has the same {@linkplain Route#name() name} and it has the same URL and the same
      * configured weight (what the file says, whatever an operator set since): then the same {@link Backend}
      * instance is reused and keeps its health (see {@link BackendPool#carryingOver}), its admin state and the
      * weight an operator gave it. A backend whose weight in the file changed is a new one: ready, unprobed, and
-     * balanced by the file's weight. A route with the same prefix and policy keeps its policy instance, and
+     * balanced by the file's weight. A route with the same name and policy keeps its policy instance, and
      * so its counters.
      */
     public static Router of(List<RouteSettings> settings, Router previous) {
         requireNonNull(previous, "previous");
         List<Route> routes = new ArrayList<>(settings.size());
         for (RouteSettings route : settings) {
-            Route old = previous.byPrefix(route.prefix());
+            Route old = previous.byName(route.name());
             List<Backend> backends = new ArrayList<>(route.backends().size());
             for (BackendSettings backend : route.backends()) {
                 Backend same = old == null ? null : find(old.pool().backends(), backend);
@@ -80,10 +107,20 @@ public final class Router {
         return null;
     }
 
-    /** The route whose prefix is exactly {@code prefix}, or null. */
+    /** The route for any host whose prefix is exactly {@code prefix}, or null. */
     public @Nullable Route byPrefix(String prefix) {
         for (Route route : routes) {
-            if (route.prefix().equals(prefix)) {
+            if (route.hosts().isEmpty() && route.prefix().equals(prefix)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /** The route named {@code name}, or null. */
+    public @Nullable Route byName(String name) {
+        for (Route route : routes) {
+            if (route.name().equals(name)) {
                 return route;
             }
         }
@@ -108,19 +145,73 @@ public final class Router {
         };
     }
 
+    /** Whether some route names hosts. */
+    public boolean hasHosts() {
+        return !(exact.isEmpty() && wildcards.isEmpty());
+    }
+
     /** The routes in configured order. */
     public List<Route> routes() {
         return routes;
     }
 
+    /** The route of a request without a host: only routes for any host match. */
+    public @Nullable Route match(String path) {
+        return first(byLength, path);
+    }
+
     /**
+     * @param host the request's host as the servlet API gives it ({@code getServerName()}: a name, an IPv4 address
+     *             or an IPv6 one in brackets), in any case; a port or a final dot after it is ignored; null or
+     *             empty when the request named none (HTTP/1.0 without {@code Host}), which only routes for any
+     *             host match
      * @param path a request path starting with {@code /}, without the servlet context path
      * @return the route, or null when none matches
      */
-    public @Nullable Route match(String path) {
-        for (Route route : byLength) {
-            if (route.matches(path)) {
-                return route;
+    public @Nullable Route match(@Nullable String host, String path) {
+        if (host == null || host.isEmpty() || !hasHosts()) {
+            return first(byLength, path);
+        }
+        int end = hostEnd(host);
+        // One pass from the end of the name hashes each suffix that starts at a dot, shortest first, then the
+        // whole name: a longer wildcard suffix that matches replaces a shorter one, and an exact match beats both.
+        Route wildcard = null;
+        int hash = 0;
+        boolean literal = host.charAt(0) == '[';
+        for (int i = end - 1; i >= 0; i--) {
+            char c = host.charAt(i);
+            hash = HostTable.step(hash, c);
+            if (c == '.' && i > 0 && !literal && !wildcards.isEmpty()) {
+                Route found = first(wildcards.get(host, i, end, hash), path);
+                if (found != null) {
+                    wildcard = found;
+                }
+            }
+        }
+        Route found = first(exact.get(host, 0, end, hash), path);
+        if (found != null) {
+            return found;
+        }
+        return wildcard != null ? wildcard : first(byLength, path);
+    }
+
+    /** Where the name of {@code host} ends: before a port and a final dot. */
+    private static int hostEnd(String host) {
+        if (host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            return close < 0 ? host.length() : close + 1;
+        }
+        int colon = host.indexOf(':');
+        int end = colon < 0 ? host.length() : colon;
+        return end > 1 && host.charAt(end - 1) == '.' ? end - 1 : end;
+    }
+
+    private static @Nullable Route first(Route @Nullable [] routes, String path) {
+        if (routes != null) {
+            for (Route route : routes) {
+                if (route.matches(path)) {
+                    return route;
+                }
             }
         }
         return null;

@@ -77,7 +77,7 @@ public final class PierRuntime implements AutoCloseable {
             Observer observer = Observer.of(settings.observability(), metrics, router, limits);
             Map<String, HealthChecker.Watch> watches = new HashMap<>();
             for (Route route : router.routes()) {
-                watches.put(route.prefix(), checker.rewatch(null, route.prefix(), route.pool(),
+                watches.put(route.name(), checker.rewatch(null, route.name(), route.pool(),
                         route.settings().healthCheck(), route.settings().tls()));
             }
             PierRuntime runtime = new PierRuntime(configFile, checker, metrics,
@@ -164,7 +164,7 @@ public final class PierRuntime implements AutoCloseable {
         int kept = 0;
         int added = 0;
         for (Route route : router.routes()) {
-            Route old = before.routing().router().byPrefix(route.prefix());
+            Route old = before.routing().router().byName(route.name());
             for (var backend : route.pool().backends()) {
                 if (old != null && old.pool().backends().contains(backend)) {
                     kept++;
@@ -172,11 +172,11 @@ public final class PierRuntime implements AutoCloseable {
                     added++;
                 }
             }
-            watches.put(route.prefix(), healthChecker.rewatch(before.watches().get(route.prefix()), route.prefix(),
+            watches.put(route.name(), healthChecker.rewatch(before.watches().get(route.name()), route.name(),
                     route.pool(), route.settings().healthCheck(), route.settings().tls()));
         }
-        before.watches().forEach((prefix, watch) -> {
-            if (!watches.containsKey(prefix)) {
+        before.watches().forEach((name, watch) -> {
+            if (!watches.containsKey(name)) {
                 watch.cancel();
             }
         });
@@ -257,19 +257,19 @@ public final class PierRuntime implements AutoCloseable {
     private static Pipeline pipeline(PierSettings settings, RateLimits limits) {
         Map<String, RouteStageSettings> stages = new HashMap<>();
         for (RouteSettings route : settings.routes()) {
-            stages.put(route.prefix(), route.stages());
+            stages.put(route.name(), route.stages());
         }
         Map<String, Pipeline.Stages> limited = new HashMap<>();
-        limits.stages().forEach((prefix, stage) -> limited.put(prefix, new Pipeline.Stages(List.of(stage), List.of())));
+        limits.stages().forEach((name, stage) -> limited.put(name, new Pipeline.Stages(List.of(stage), List.of())));
         return PipelineFactory.create(settings.clientAddress(), settings.requestId(), stages, limited);
     }
 
-    /** Each route's rate-limit policies, by prefix. */
+    /** Each route's rate-limit policies, by route name. */
     private static Map<String, List<String>> ratePolicies(PierSettings settings) {
         Map<String, List<String>> policies = new HashMap<>();
         for (RouteSettings route : settings.routes()) {
             if (!route.rateLimit().isEmpty()) {
-                policies.put(route.prefix(), route.rateLimit());
+                policies.put(route.name(), route.rateLimit());
             }
         }
         return policies;
@@ -282,7 +282,7 @@ public final class PierRuntime implements AutoCloseable {
     public record Routing(Router router, Pipeline pipeline, Observer observer) {
     }
 
-    /** Settings, the routes and pipeline built from them and the routes' probes, by prefix, swapped together. Immutable. */
+    /** Settings, the routes and pipeline built from them and the routes' probes, by route name, swapped together. Immutable. */
     private record State(PierSettings settings, Routing routing, Map<String, HealthChecker.Watch> watches,
                          RateLimits rateLimits) {
         State {
