@@ -14,13 +14,14 @@ import java.util.List;
  * @param stages the route's header and access rules
  * @param rateLimit the names of the rate-limit policies the route obeys, in order
  * @param tls how Pier talks TLS to the route's https backends
+ * @param webSocket the route's WebSocket tunnels
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
                             WhenAllDown whenAllDown, long maxBodySize,
                             RouteStageSettings stages, List<String> rateLimit,
-                            BackendTls tls) {
+                            BackendTls tls, WebSocketSettings webSocket) {
 
     public RouteSettings {
         backends = List.copyOf(backends);
