@@ -177,11 +177,11 @@ public final class WebSocketRelay implements AutoCloseable {
         }
     }
 
-    /** The status of a backend that answered the handshake without 101, or -1 when it did not answer. */
+    /** The status (300 or more) of a backend that refused the handshake, or -1 when it did not answer one. */
     private static int refusal(@Nullable Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0
-                    && upgrade.getResponseStatusCode() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+            // A 2xx is no answer to a handshake: the backend is not a WebSocket server (502).
+            if (t instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() >= 300) {
                 return upgrade.getResponseStatusCode();
             }
         }
