@@ -41,6 +41,24 @@ class WebSocketSettingsTest {
     }
 
     @Test
+    void theReadmeExampleLoads() throws IOException {
+        PierSettings settings = SettingsLoader.load(write("""
+                pier {
+                  route-defaults {
+                    websocket { idle-timeout = 10m }          # every route's, unless it sets its own
+                  }
+                  routes = [
+                    { prefix = "/live", backends = ["http://10.0.0.5:8080", "http://10.0.0.6:8080"],
+                      policy = least-connections,
+                      websocket { idle-timeout = 1h, max-message-size = 4MiB } }
+                  ]
+                }
+                """));
+
+        assertThat(settings.routes().get(0).webSocket()).isEqualTo(new WebSocketSettings(Duration.ofHours(1), 4 << 20));
+    }
+
+    @Test
     void badValuesNameFileLineAndKey() throws IOException {
         Path file = write("""
                 pier {

@@ -71,6 +71,13 @@ class WebSocketPassThroughTest {
     }
 
     @Test
+    void theRoutesAccessRulesApplyToTheUpgradeBeforeAnyBackendIsAsked() {
+        start(", deny = [\"127.0.0.1\"]");
+        assertThat(WebSocketClient.refusal(ws("/ws/echo"))).isEqualTo(403);
+        assertThat(backend.handshakes()).isEmpty();
+    }
+
+    @Test
     void anUnreachableBackendIs502() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
