@@ -73,14 +73,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         super.init(new ProxyServletConfig(config, found.settings().proxy()));
         clients = new BackendClients(getHttpClient(), this::newHttpClient);
         via11 = "1.1 " + getViaHost();
-        webSockets = new WebSocketUpgrades(new WebSocketRelay(config.getServletContext(), found.tunnels()), clients,
-                via11, getViaHost());
+        webSockets = new WebSocketUpgrades(config.getServletContext(), found.tunnels(), clients, via11, getViaHost());
     }
 
     @Override
     public void destroy() {
-        // Before the HTTP clients stop: the tunnels' clients get 1001, not a lost backend.
-        runtime().tunnels().goingAway();
         WebSocketUpgrades upgrades = webSockets;
         if (upgrades != null) {
             upgrades.close();

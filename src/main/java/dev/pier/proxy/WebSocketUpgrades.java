@@ -6,7 +6,9 @@ import dev.pier.pipeline.HeaderEditor;
 import dev.pier.pipeline.LocalReply;
 import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Route;
+import dev.pier.websocket.Tunnels;
 import dev.pier.websocket.WebSocketRelay;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
@@ -25,12 +27,14 @@ import org.eclipse.jetty.http.HttpFields;
 final class WebSocketUpgrades implements AutoCloseable {
 
     private final WebSocketRelay relay;
+    private final Tunnels tunnels;
     private final BackendClients clients;
     private final String via11;
     private final String viaHost;
 
-    WebSocketUpgrades(WebSocketRelay relay, BackendClients clients, String via11, String viaHost) {
-        this.relay = relay;
+    WebSocketUpgrades(ServletContext context, Tunnels tunnels, BackendClients clients, String via11, String viaHost) {
+        this.relay = new WebSocketRelay(context, tunnels);
+        this.tunnels = tunnels;
         this.clients = clients;
         this.via11 = via11;
         this.viaHost = viaHost;
@@ -80,8 +84,10 @@ final class WebSocketUpgrades implements AutoCloseable {
         outcome.end(status, backend, List.of(backend), System.nanoTime());
     }
 
+    /** Closes the open tunnels with 1001, then stops the WebSocket clients: call it before the HTTP clients stop. */
     @Override
     public void close() {
+        tunnels.goingAway();
         relay.close();
     }
 
