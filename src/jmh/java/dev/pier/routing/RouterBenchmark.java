@@ -53,7 +53,8 @@ public class RouterBenchmark {
                 List.of(new BackendSettings("http", "127.0.0.1", 8081, 1)), Duration.ofSeconds(30), HEALTH,
                 new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "pier-sticky", 2,
                 new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1, RouteStageSettings.NONE, List.of(),
-                BackendTls.DEFAULT, name, hosts);
+                BackendTls.DEFAULT, name, hosts,
+                new dev.pier.config.WebSocketSettings(Duration.ofHours(1), 1 << 20));
     }
 
     @Setup

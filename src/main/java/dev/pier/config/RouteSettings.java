@@ -18,27 +18,18 @@ import java.util.List;
  *             else the prefix for a route without hosts, else {@code hosts[0] + prefix}
  * @param hosts the host patterns the route answers, lower case: exact names and {@code *.suffix} wildcards; empty
  *              for any host
+ * @param webSocket the route's WebSocket tunnels
  */
 public record RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
                             Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
                             String cookieName, int retries, PassiveHealthSettings passiveHealth,
                             WhenAllDown whenAllDown, long maxBodySize,
                             RouteStageSettings stages, List<String> rateLimit,
-                            BackendTls tls, String name, List<String> hosts) {
+                            BackendTls tls, String name, List<String> hosts, WebSocketSettings webSocket) {
 
     public RouteSettings {
         backends = List.copyOf(backends);
         rateLimit = List.copyOf(rateLimit);
         hosts = List.copyOf(hosts);
-    }
-
-    /** A route for any host, named by its prefix. */
-    public RouteSettings(String prefix, boolean stripPrefix, PolicyName policy, List<BackendSettings> backends,
-                         Duration requestTimeout, HealthCheckSettings healthCheck, HashKeySettings hashKey,
-                         String cookieName, int retries, PassiveHealthSettings passiveHealth,
-                         WhenAllDown whenAllDown, long maxBodySize, RouteStageSettings stages,
-                         List<String> rateLimit, BackendTls tls) {
-        this(prefix, stripPrefix, policy, backends, requestTimeout, healthCheck, hashKey, cookieName, retries,
-                passiveHealth, whenAllDown, maxBodySize, stages, rateLimit, tls, prefix, List.of());
     }
 }

@@ -30,10 +30,10 @@ final class RouteSettingsReader {
             Set.of("kind", "path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold");
     private static final Set<String> ROUTE_KEYS = SettingsLoader.union(Set.of("prefix", "strip-prefix", "policy", "backends",
             "proxy", "health-check", "hash-key", "cookie-name", "retries", "passive-health", "when-all-down",
-            "max-body-size", "rate-limit", "tls", "hosts", "name"), PipelineSettingsReader.ROUTE_KEYS);
+            "max-body-size", "rate-limit", "tls", "hosts", "name", "websocket"), PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> ROUTE_DEFAULT_KEYS = SettingsLoader.union(Set.of("strip-prefix", "policy", "weight",
-            "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size", "rate-limit", "tls"),
-            PipelineSettingsReader.ROUTE_KEYS);
+            "hash-key", "cookie-name", "retries", "passive-health", "when-all-down", "max-body-size", "rate-limit", "tls",
+            "websocket"), PipelineSettingsReader.ROUTE_KEYS);
     private static final Set<String> PASSIVE_HEALTH_KEYS = Set.of("consecutive-failures", "count-5xx");
     private static final Set<String> BACKEND_KEYS = Set.of("url", "weight");
 
@@ -140,11 +140,12 @@ final class RouteSettingsReader {
         RouteStageSettings stages = PipelineSettingsReader.route(problems, route, path, defaults);
         List<String> rateLimit = RateLimitSettingsReader.readRoute(problems, route, path, whole);
         BackendTls tls = BackendTlsReader.read(problems, route, path, defaults);
+        WebSocketSettings webSocket = WebSocketSettingsReader.read(problems, route, path, defaults);
         if (problems.size() > before) {
             return null;
         }
         return new RouteSettings(prefix, strip, policy, backends, requestTimeout, health, hashKey, cookieName,
-                retries, passive, whenAllDown, maxBodySize, stages, rateLimit, tls, name, hosts);
+                retries, passive, whenAllDown, maxBodySize, stages, rateLimit, tls, name, hosts, webSocket);
     }
 
     /** A size in bytes ({@code 10MiB}, {@code 512k}) or {@code unlimited}, which reads as -1. */

@@ -10,6 +10,7 @@ import dev.pier.web.PierListener;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -65,6 +66,8 @@ public final class PierServer {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addEventListener(new PierListener(configFile));
+        // The Jakarta WebSocket that a WAR's container provides (WebSocket pass-through upgrades clients with it).
+        JakartaWebSocketServletContainerInitializer.configure(context, null);
         // After Pier's listener, whose runtime holds the registry; a WAR has its container's metrics instead.
         context.addEventListener(new ServerMetrics(jetty));
         ServletHolder proxy = new ServletHolder("pier-proxy", PierProxyServlet.class);

@@ -18,7 +18,9 @@ final class HopByHop {
 
     private static final Set<HttpHeader> HEADERS = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
             HttpHeader.PROXY_AUTHORIZATION, HttpHeader.PROXY_AUTHENTICATE, HttpHeader.PROXY_CONNECTION,
-            HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER, HttpHeader.UPGRADE);
+            HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER, HttpHeader.UPGRADE,
+            // h2c's upgrade, which Pier never makes: the request goes on as plain HTTP/1.1.
+            HttpHeader.HTTP2_SETTINGS);
 
     private HopByHop() {
     }

@@ -6,6 +6,7 @@ import dev.pier.pipeline.LocalReply;
 import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Paths;
 import dev.pier.web.PierRuntime;
+import dev.pier.websocket.WebSocketRelay;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
@@ -55,6 +56,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     private @Nullable PierRuntime runtime;
     /** The HTTP clients of routes with TLS settings of their own; set by {@link #init}. */
     private @Nullable BackendClients clients;
+    /** WebSocket pass-through; set by {@link #init}. */
+    private @Nullable WebSocketUpgrades webSockets;
     /** The {@code Via} element of an HTTP/1.1 request, built once in {@link #init}. */
     private String via11 = "1.1 pier";
 
@@ -70,10 +73,15 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         super.init(new ProxyServletConfig(config, found.settings().proxy()));
         clients = new BackendClients(getHttpClient(), this::newHttpClient);
         via11 = "1.1 " + getViaHost();
+        webSockets = new WebSocketUpgrades(config.getServletContext(), found.tunnels(), clients, via11, getViaHost());
     }
 
     @Override
     public void destroy() {
+        WebSocketUpgrades upgrades = webSockets;
+        if (upgrades != null) {
+            upgrades.close();
+        }
         BackendClients current = clients;
         if (current != null) {
             current.close();
@@ -109,6 +117,11 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         if (reply != null) {
             Answers.write(response, reply, outcome, routing.pipeline());
             proxied.end(response);
+            return;
+        }
+        WebSocketUpgrades upgrades = webSockets;
+        if (upgrades != null && WebSocketRelay.isUpgrade(request)) {
+            upgrades.relay(request, response, proxied);
             return;
         }
         super.service(request, response);

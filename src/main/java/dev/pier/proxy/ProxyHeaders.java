@@ -32,24 +32,27 @@ final class ProxyHeaders {
      * {@code Connection} names, and {@code Host} (the backend's own goes out).
      */
     static void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        proxyRequest.headers(headers -> copyRequestHeaders(clientRequest, headers));
+    }
+
+    /** As {@link #copyRequestHeaders(HttpServletRequest, Request)}, into {@code headers}, which it clears first. */
+    static void copyRequestHeaders(HttpServletRequest clientRequest, HttpFields.Mutable headers) {
         Set<String> connectionNamed = HopByHop.named(clientRequest.getHeaders(CONNECTION));
-        proxyRequest.headers(headers -> {
-            headers.clear();
-            for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
-                String name = names.nextElement();
-                HttpHeader known = HttpHeader.CACHE.get(name);
-                if (known == HttpHeader.HOST || HopByHop.isHopByHop(known)
-                        || (connectionNamed != null && connectionNamed.contains(name.toLowerCase(Locale.ROOT)))) {
-                    continue;
-                }
-                for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
-                    String value = values.nextElement();
-                    if (value != null) {
-                        headers.add(name, value);
-                    }
+        headers.clear();
+        for (Enumeration<String> names = clientRequest.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            HttpHeader known = HttpHeader.CACHE.get(name);
+            if (known == HttpHeader.HOST || HopByHop.isHopByHop(known)
+                    || (connectionNamed != null && connectionNamed.contains(name.toLowerCase(Locale.ROOT)))) {
+                continue;
+            }
+            for (Enumeration<String> values = clientRequest.getHeaders(name); values.hasMoreElements(); ) {
+                String value = values.nextElement();
+                if (value != null) {
+                    headers.add(name, value);
                 }
             }
-        });
+        }
     }
 
     /**
@@ -67,6 +70,12 @@ final class ProxyHeaders {
      */
     static void addForwardedHeaders(HttpServletRequest clientRequest, Request proxyRequest, String via11,
                                     String viaHost, boolean trustedPeer) {
+        proxyRequest.headers(headers -> addForwardedHeaders(clientRequest, headers, via11, viaHost, trustedPeer));
+    }
+
+    /** As {@link #addForwardedHeaders(HttpServletRequest, Request, String, String, boolean)}, into {@code headers}. */
+    static void addForwardedHeaders(HttpServletRequest clientRequest, HttpFields.Mutable headers, String via11,
+                                    String viaHost, boolean trustedPeer) {
         Set<String> connectionNamed = HopByHop.named(clientRequest.getHeaders(CONNECTION));
         String remote = clientRequest.getRemoteAddr();
         String host = clientRequest.getHeader(HttpHeader.HOST.asString());
@@ -79,17 +88,15 @@ final class ProxyHeaders {
         String protocol = clientRequest.getProtocol();
         String via = ForwardedHeaders.append(incoming(clientRequest, VIA, connectionNamed),
                 "HTTP/1.1".equals(protocol) ? via11 : protocol.replace("HTTP/", "") + " " + viaHost);
-        proxyRequest.headers(headers -> {
-            headers.put(HttpHeader.VIA, via);
-            headers.put(HttpHeader.FORWARDED, forwarded);
-            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            } else {
-                headers.remove(HttpHeader.X_FORWARDED_HOST);
-            }
-        });
+        headers.put(HttpHeader.VIA, via);
+        headers.put(HttpHeader.FORWARDED, forwarded);
+        headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+        headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
+        if (host != null) {
+            headers.put(HttpHeader.X_FORWARDED_HOST, host);
+        } else {
+            headers.remove(HttpHeader.X_FORWARDED_HOST);
+        }
     }
 
     /** The client's values of {@code name}, or null when its {@code Connection} names the header. */

@@ -15,11 +15,15 @@ import dev.pier.pipeline.PipelineFactory;
 import dev.pier.ratelimit.RateLimits;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
+import dev.pier.websocket.Tunnels;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +60,7 @@ public final class PierRuntime implements AutoCloseable {
     private volatile String lastRejection = "";
     /** Guarded by {@code this}. */
     private @Nullable ConfigWatcher watcher;
+    private final Tunnels tunnels = new Tunnels();
 
     private PierRuntime(Path configFile, HealthChecker healthChecker, @Nullable Metrics metrics, State state) {
         this.configFile = configFile;
@@ -107,6 +112,11 @@ public final class PierRuntime implements AutoCloseable {
     /** The one meter registry of this Pier, or null when metrics are off. */
     public @Nullable Metrics metrics() {
         return metrics;
+    }
+
+    /** The open WebSocket tunnels: closed with 1001 when Pier stops or a reload removes their backend. */
+    public Tunnels tunnels() {
+        return tunnels;
     }
 
     public PierSettings settings() {
@@ -185,6 +195,9 @@ public final class PierRuntime implements AutoCloseable {
             total += route.pool().backends().size();
         }
         state = new State(settings, new Routing(router, pipeline(settings, limits), observer), watches, limits);
+        Set<Object> backends = Collections.newSetFromMap(new IdentityHashMap<>());
+        router.routes().forEach(route -> backends.addAll(route.pool().backends()));
+        tunnels.retain(backends::contains);
         // Requests already under way may still ask the old limits; a Redis connection they share moved over.
         before.rateLimits().close();
         if (!settings.server().equals(before.settings().server())
@@ -246,6 +259,7 @@ public final class PierRuntime implements AutoCloseable {
         if (stopping != null) {
             stopping.close();
         }
+        tunnels.goingAway();
         healthChecker.close();
         state.rateLimits().close();
         if (metrics != null) {

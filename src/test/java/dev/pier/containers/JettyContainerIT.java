@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.testing.TestBackend;
+import dev.pier.testing.WebSocketBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,14 @@ class JettyContainerIT {
 
         ContainerScenario.run(base + "/pier", backends);
         assertThat(ContainerScenario.pierThreads()).anyMatch(name -> name.startsWith("pier-proxy"));
+    }
+
+    @Test
+    void deployedWarRelaysWebSocketsThroughJettysJakartaWebSocket() throws Exception {
+        try (WebSocketBackend echo = WebSocketBackend.start("echo")) {
+            deploy("/pier", WebSocketScenario.writeConfig(directory, echo));
+            WebSocketScenario.run(base + "/pier", echo);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.testing.TestBackend;
+import dev.pier.testing.WebSocketBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,15 @@ class TomcatContainerIT {
         ContainerScenario.run(base + "/pier", backends);
         // No container-specific setting: the proxy's client runs on Pier's own named pool, not on Tomcat's.
         assertThat(ContainerScenario.pierThreads()).anyMatch(name -> name.startsWith("pier-proxy-"));
+    }
+
+    @Test
+    void deployedWarRelaysWebSocketsThroughTomcatsJakartaWebSocket() throws Exception {
+        try (WebSocketBackend echo = WebSocketBackend.start("echo")) {
+            Context context = deploy("/pier", WebSocketScenario.writeConfig(directory, echo));
+            assertThat(context.getState()).isEqualTo(LifecycleState.STARTED);
+            WebSocketScenario.run(base + "/pier", echo);
+        }
     }
 
     @Test

@@ -74,7 +74,8 @@ class PipelineFactoryTest {
                 new HealthCheckSettings(HealthCheckKind.HTTP, "/", Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1),
                 new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "c", 0, new PassiveHealthSettings(0, false),
                 WhenAllDown.FAIL, -1, dev.pier.config.RouteStageSettings.NONE, List.of(),
-                dev.pier.config.BackendTls.DEFAULT);
+                dev.pier.config.BackendTls.DEFAULT, prefix, List.of(),
+                new dev.pier.config.WebSocketSettings(Duration.ofHours(1), 1 << 20));
         return new Route(settings, new BackendPool(List.of(new Backend("http://127.0.0.1:1", "127.0.0.1", 1, 1))), BalancingPolicy.roundRobin());
     }
 

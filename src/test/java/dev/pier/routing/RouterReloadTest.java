@@ -28,7 +28,8 @@ class RouterReloadTest {
         return new RouteSettings(prefix, false, PolicyName.ROUND_ROBIN, List.of(backends), Duration.ofSeconds(30),
                 HEALTH, new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "pier-sticky", 2,
                 new PassiveHealthSettings(3, false), WhenAllDown.FAIL, -1, RouteStageSettings.NONE, List.of(),
-                dev.pier.config.BackendTls.DEFAULT);
+                dev.pier.config.BackendTls.DEFAULT, prefix, List.of(),
+                new dev.pier.config.WebSocketSettings(Duration.ofHours(1), 1 << 20));
     }
 
     private static BackendSettings backend(int port, int weight) {

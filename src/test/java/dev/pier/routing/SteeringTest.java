@@ -32,7 +32,8 @@ class SteeringTest {
         return new RouteSettings(prefix, false, policy, List.of(backends), Duration.ofSeconds(30), HEALTH,
                 new HashKeySettings(HashKeySettings.Source.CLIENT_IP, ""), "pier-sticky", 2,
                 new PassiveHealthSettings(3, false), whenAllDown, -1, RouteStageSettings.NONE, List.of(),
-                dev.pier.config.BackendTls.DEFAULT);
+                dev.pier.config.BackendTls.DEFAULT, prefix, List.of(),
+                new dev.pier.config.WebSocketSettings(Duration.ofHours(1), 1 << 20));
     }
 
     private static RouteSettings route(String prefix, BackendSettings... backends) {
