@@ -120,7 +120,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         if (errors > 0) {
             return;
         }
-        Thread thread = new Thread(this::writeUntilStopped, "pier-log-" + (name == null ? "batching" : name));
+        Thread thread = new Thread(this::writeUntilStopped, "BatchingConsoleAppender-" + (name == null ? "" : name));
         thread.setDaemon(true);
         running = true;
         writer = thread;

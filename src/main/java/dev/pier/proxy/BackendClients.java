@@ -2,6 +2,7 @@ package dev.pier.proxy;
 
 import dev.pier.config.BackendTls;
 import dev.pier.config.ProxySettings;
+import dev.pier.routing.Route;
 import dev.pier.tls.ClientContexts;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,12 @@ final class BackendClients implements AutoCloseable {
     BackendClients(HttpClient main, Function<ClientConnector, HttpClient> factory) {
         this.main = main;
         this.factory = factory;
+    }
+
+    /** The client of {@code route}'s TLS settings, or null when they are the defaults (the servlet's own client). */
+    @Nullable HttpClient ofRoute(Route route) {
+        BackendTls tls = route.settings().tls();
+        return tls.isDefault() ? null : forProfile(tls);
     }
 
     /** The client for backends with {@code tls}. */

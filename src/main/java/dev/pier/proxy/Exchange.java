@@ -3,9 +3,11 @@ package dev.pier.proxy;
 import dev.pier.backend.Backend;
 import dev.pier.pipeline.RequestContext;
 import dev.pier.routing.Route;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,15 @@ final class Exchange {
         this.request = request;
         this.tried = List.of(first);
         this.next = first;
+    }
+
+    /** Adds the route's policy's {@code Set-Cookie} for the current try's backend to {@code answer}, if it has one. */
+    void setCookie(HttpServletResponse answer) {
+        Attempt attempt = current;
+        String cookie = attempt == null ? null : route.policy().setCookie(attempt.backend, request);
+        if (cookie != null) {
+            answer.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
+        }
     }
 
     /** Backends tried so far, including the current one. */

@@ -3,8 +3,6 @@ package dev.pier.proxy;
 import dev.pier.backend.Backend;
 import dev.pier.observe.RequestOutcome;
 import dev.pier.pipeline.LocalReply;
-import dev.pier.pipeline.RequestContext;
-import dev.pier.routing.Paths;
 import dev.pier.web.PierRuntime;
 import dev.pier.websocket.WebSocketRelay;
 import jakarta.servlet.AsyncContext;
@@ -51,7 +49,6 @@ public final class PierProxyServlet extends AsyncProxyServlet {
 
     private static final Logger logger = LoggerFactory.getLogger(PierProxyServlet.class);
     private static final String CONTENT_ATTRIBUTE = "dev.pier.proxy.content";
-    private static final String TRACEPARENT = "traceparent";
 
     private @Nullable PierRuntime runtime;
     /** The HTTP clients of routes with TLS settings of their own; set by {@link #init}. */
@@ -107,13 +104,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         PierRuntime.Routing routing = runtime().routing();
-        String path = pathOf(request);
-        RequestContext context = new RequestContext(
-                ServletHeads.request(request, path == null ? request.getRequestURI() : path), System.nanoTime());
-        RequestOutcome outcome = routing.observer().begin(context, request.getMethod(), request.getQueryString(),
-                request.getHeader(TRACEPARENT));
-        ProxiedRequest proxied = ProxiedRequest.attach(request, context, routing.pipeline(), outcome);
-        LocalReply reply = Admission.admit(request, routing.router(), routing.pipeline(), context, path);
+        String path = ProxiedRequest.pathOf(request);
+        ProxiedRequest proxied = ProxiedRequest.begin(request, routing, path);
+        RequestOutcome outcome = proxied.outcome;
+        LocalReply reply = Admission.admit(request, routing.router(), routing.pipeline(), proxied.context, path);
         if (reply != null) {
             Answers.write(response, reply, outcome, routing.pipeline());
             proxied.end(response);
@@ -129,13 +123,6 @@ public final class PierProxyServlet extends AsyncProxyServlet {
             // Answered here, without a backend (no eligible one: 503); a request sent to one ends in ENDED.
             proxied.end(response);
         }
-    }
-
-    /** The request's path without the context path, normalised by {@link Paths#normalize}; null when refused. */
-    static @Nullable String pathOf(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
-        return Paths.normalize(context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length()));
     }
 
     /** The backend that the route's policy chooses; null when none is eligible (then 503). */
@@ -173,11 +160,9 @@ public final class PierProxyServlet extends AsyncProxyServlet {
     protected Request newProxyRequest(HttpServletRequest request, String target) {
         Exchange exchange = proxied(request).exchange;
         BackendClients current = clients;
-        if (exchange == null || current == null || exchange.route.settings().tls().isDefault()) {
-            return super.newProxyRequest(request, target);
-        }
-        return current.forProfile(exchange.route.settings().tls()).newRequest(target).method(request.getMethod())
-                .attribute(CLIENT_REQUEST_ATTRIBUTE, request);
+        HttpClient own = exchange == null || current == null ? null : current.ofRoute(exchange.route);
+        return own == null ? super.newProxyRequest(request, target)
+                : own.newRequest(target).method(request.getMethod()).attribute(CLIENT_REQUEST_ATTRIBUTE, request);
     }
 
     /** The client's end-to-end headers, as {@link ProxyHeaders#copyRequestHeaders} says. */
@@ -252,12 +237,8 @@ public final class PierProxyServlet extends AsyncProxyServlet {
         ProxyHeaders.copyResponseHeaders(serverResponse, proxyResponse);
         ProxiedRequest proxied = proxied(clientRequest);
         Exchange exchange = proxied.exchange;
-        Attempt attempt = exchange == null ? null : exchange.current();
-        if (exchange != null && attempt != null) {
-            String cookie = exchange.route.policy().setCookie(attempt.backend, exchange.request);
-            if (cookie != null) {
-                proxyResponse.addHeader(HttpHeader.SET_COOKIE.asString(), cookie);
-            }
+        if (exchange != null) {
+            exchange.setCookie(proxyResponse);
         }
         proxied.pipeline.respond(proxied.context, serverResponse.getStatus(), ServletHeads.response(proxyResponse));
     }
@@ -317,31 +298,10 @@ public final class PierProxyServlet extends AsyncProxyServlet {
                 proxied(clientRequest).context));
     }
 
-    /**
-     * Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off. Either way the
-     * request ends here: a container that aborts the connection need not tell the async listeners.
-     */
+    /** Answers a failed exchange with {@code reply}, or cuts it off: see {@link ProxiedRequest#fail}. */
     private void sendFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, LocalReply reply) {
-        ProxiedRequest proxied = proxied(clientRequest);
-        if (proxyResponse.isCommitted()) {
-            proxied.outcome.flag(reply.flag());
-            proxied.end(proxyResponse);
-            // Jetty's way: the container aborts the connection, so the client sees a cut-off answer.
-            super.sendProxyResponseError(clientRequest, proxyResponse, reply.status());
-            return;
-        }
-        try {
-            proxyResponse.reset();
-            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            Answers.write(proxyResponse, reply, proxied.outcome, proxied.pipeline);
-        } catch (RuntimeException e) {
-            logger.debug("Cannot answer {}", reply.status(), e);
-        } finally {
-            proxied.end(proxyResponse);
-            if (clientRequest.isAsyncStarted()) {
-                clientRequest.getAsyncContext().complete();
-            }
-        }
+        proxied(clientRequest).fail(clientRequest, proxyResponse, reply,
+                () -> super.sendProxyResponseError(clientRequest, proxyResponse, reply.status()));
     }
 
     /**

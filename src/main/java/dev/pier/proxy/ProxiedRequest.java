@@ -2,15 +2,22 @@ package dev.pier.proxy;
 
 import dev.pier.backend.Backend;
 import dev.pier.observe.RequestOutcome;
+import dev.pier.pipeline.LocalReply;
 import dev.pier.pipeline.Pipeline;
 import dev.pier.pipeline.RequestContext;
+import dev.pier.routing.Paths;
+import dev.pier.web.PierRuntime;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the proxy keeps of one client request, under one request attribute: its context, the pipeline of its
@@ -20,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProxiedRequest {
 
+    private static final Logger logger = LoggerFactory.getLogger(ProxiedRequest.class);
     private static final String ATTRIBUTE = "dev.pier.proxy.request";
+    private static final String TRACEPARENT = "traceparent";
     /** Ends the outcome of every request that went asynchronous; stateless, so one serves all. */
     static final AsyncListener ENDED = new Ended();
 
@@ -36,6 +45,27 @@ final class ProxiedRequest {
         this.context = context;
         this.pipeline = pipeline;
         this.outcome = outcome;
+    }
+
+    /**
+     * Starts what the proxy keeps of {@code request}, which has just arrived, in the configuration of {@code routing},
+     * and keeps it on the request.
+     *
+     * @param path its path as {@link #pathOf} gives it, or null when that refused it
+     */
+    static ProxiedRequest begin(HttpServletRequest request, PierRuntime.Routing routing, @Nullable String path) {
+        RequestContext context = new RequestContext(
+                ServletHeads.request(request, path == null ? request.getRequestURI() : path), System.nanoTime());
+        RequestOutcome outcome = routing.observer().begin(context, request.getMethod(), request.getQueryString(),
+                request.getHeader(TRACEPARENT));
+        return attach(request, context, routing.pipeline(), outcome);
+    }
+
+    /** The request's path without the context path, normalised by {@link Paths#normalize}; null when refused. */
+    static @Nullable String pathOf(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        return Paths.normalize(context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length()));
     }
 
     /** Keeps a new one on {@code request}. */
@@ -58,6 +88,32 @@ final class ProxiedRequest {
             current.clientFailed = true;
         }
         return fault;
+    }
+
+    /**
+     * Answers a failed exchange with {@code reply}, or, once the answer has started, cuts it off with {@code cutOff}
+     * (Jetty's way: the container aborts the connection, so the client sees a cut-off answer). Either way the request
+     * ends here: a container that aborts the connection need not tell the async listeners.
+     */
+    void fail(HttpServletRequest clientRequest, HttpServletResponse answer, LocalReply reply, Runnable cutOff) {
+        if (answer.isCommitted()) {
+            outcome.flag(reply.flag());
+            end(answer);
+            cutOff.run();
+            return;
+        }
+        try {
+            answer.reset();
+            answer.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            Answers.write(answer, reply, outcome, pipeline);
+        } catch (RuntimeException e) {
+            logger.debug("Cannot answer {}", reply.status(), e);
+        } finally {
+            end(answer);
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
     }
 
     /** The request is over: its outcome, with the backends of its exchange, goes to the log and the metrics. */

@@ -133,7 +133,7 @@ final class ContainerScenario {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .filter(thread -> thread.getName().startsWith("AsyncAppender-Worker")
-                        || thread.getName().startsWith("pier-log-"))
+                        || thread.getName().startsWith("BatchingConsoleAppender-"))
                 .count();
     }
 

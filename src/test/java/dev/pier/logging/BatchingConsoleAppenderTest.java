@@ -102,7 +102,7 @@ class BatchingConsoleAppenderTest {
         appender.stop();
 
         assertThat(output.lines()).hasSize(10).endsWith("queued 9");
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("pier-log-test")
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("BatchingConsoleAppender-test")
                 && t.isAlive());
     }
 
@@ -119,7 +119,7 @@ class BatchingConsoleAppenderTest {
         Appender<ILoggingEvent> appender = access.getAppender("ACCESS");
         assertThat(appender).isInstanceOf(BatchingConsoleAppender.class);
         assertThat(appender.isStarted()).isTrue();
-        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("pier-log-ACCESS"));
+        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("BatchingConsoleAppender-ACCESS"));
         context.stop();
         assertThat(appender.isStarted()).isFalse();
     }
@@ -140,7 +140,7 @@ class BatchingConsoleAppenderTest {
 
     private static boolean writerParked(BatchingConsoleAppender appender) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("pier-log-test"))
+                .filter(t -> t.getName().equals("BatchingConsoleAppender-test"))
                 .anyMatch(t -> t.getState() == Thread.State.TIMED_WAITING);
     }
 
