@@ -79,9 +79,13 @@ class JettyContainerIT {
 
     @Test
     void deployedWarRelaysWebSocketsThroughJettysJakartaWebSocket() throws Exception {
-        try (WebSocketBackend echo = WebSocketBackend.start("echo")) {
-            deploy("/pier", WebSocketScenario.writeConfig(directory, echo));
+        try (WebSocketBackend echo = WebSocketBackend.start("echo"); TestBackend plain = TestBackend.start("plain")) {
+            WebAppContext webapp = deploy("/pier", WebSocketScenario.writeConfig(directory, echo, plain));
             WebSocketScenario.run(base + "/pier", echo);
+            WebSocketScenario.runUndeploy(base + "/pier", () -> {
+                undeploy(webapp);
+                return null;
+            });
         }
     }
 

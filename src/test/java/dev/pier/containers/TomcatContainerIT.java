@@ -89,10 +89,14 @@ class TomcatContainerIT {
 
     @Test
     void deployedWarRelaysWebSocketsThroughTomcatsJakartaWebSocket() throws Exception {
-        try (WebSocketBackend echo = WebSocketBackend.start("echo")) {
-            Context context = deploy("/pier", WebSocketScenario.writeConfig(directory, echo));
+        try (WebSocketBackend echo = WebSocketBackend.start("echo"); TestBackend plain = TestBackend.start("plain")) {
+            Context context = deploy("/pier", WebSocketScenario.writeConfig(directory, echo, plain));
             assertThat(context.getState()).isEqualTo(LifecycleState.STARTED);
             WebSocketScenario.run(base + "/pier", echo);
+            WebSocketScenario.runUndeploy(base + "/pier", () -> {
+                tomcat.getHost().removeChild(context);
+                return null;
+            });
         }
     }
 
