@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <target>System.out</target>
  *   <flushInterval>100 milliseconds</flushInterval>
  *   <queueSize>16384</queueSize>
- *   <encoder><pattern>%msg%n</pattern></encoder>
+ *   <encoder class="dev.pier.logging.MessageEncoder"/>
  * </appender>
  * }</pre>
  *
@@ -181,9 +181,13 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             for (ILoggingEvent event = queue.poll(); event != null; event = queue.poll()) {
                 taken++;
                 try {
-                    write(out, encoder.encode(event));
-                } catch (RuntimeException e) {
-                    addError("Encoding a line failed", e);
+                    if (encoder instanceof MessageEncoder lines) {
+                        lines.writeTo(event, out);
+                    } else {
+                        write(out, encoder.encode(event));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    addError("Writing a line failed", e);
                 }
             }
             if (taken > 0) {

@@ -12,7 +12,6 @@ import dev.pier.routing.Router;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -47,7 +46,6 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final Duration latencyWindow;
-    private final JvmGcMetrics gc;
     private final BackendMeters noRoute;
     /** By {@code route} and {@code backend} tags. Guarded by {@code this}. */
     private Map<SeriesKey, BackendMeters> backends = new HashMap<>();
@@ -62,8 +60,7 @@ public final class Metrics implements AutoCloseable {
         this.latencyWindow = settings.latencyWindow();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
-        gc = new JvmGcMetrics();
-        gc.bindTo(registry);
+        new CollectorMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
@@ -189,7 +186,6 @@ public final class Metrics implements AutoCloseable {
     /** Stops the JVM binders' listeners and closes the registry. */
     @Override
     public void close() {
-        gc.close();
         registry.close();
     }
 

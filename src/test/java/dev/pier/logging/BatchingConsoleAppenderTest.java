@@ -89,6 +89,28 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void theMessageEncoderWritesEachMessageAndALineEndInUtf8() {
+        Output output = new Output(null);
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
+        appender.setContext(context);
+        appender.setName("test");
+        MessageEncoder encoder = new MessageEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        appender.setEncoder(encoder);
+        appender.setFlushInterval(Duration.buildByMilliseconds(20));
+        appender.start();
+        started.add(appender);
+
+        appender.doAppend(event("path=/caf\u00e9 status=200"));
+        appender.doAppend(event("second"));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.lines())
+                .containsExactly("path=/caf\u00e9 status=200", "second"));
+        assertThat(new String(encoder.encode(event("x")), StandardCharsets.UTF_8)).isEqualTo("x\n");
+    }
+
+    @Test
     void stopWritesWhatIsStillQueued() {
         Output output = new Output(null);
         BatchingConsoleAppender appender = start(output, 1000, Duration.buildByHours(1));

@@ -307,10 +307,24 @@ class MetricsTest {
         Scrape scrape = scrape();
 
         assertThat(scrape.find("jvm_memory_used_bytes")).isNotEmpty();
+        assertThat(scrape.find("jvm_gc_collections_total")).isNotEmpty()
+                .allSatisfy(sample -> assertThat(sample.labels()).containsKey("gc"));
+        assertThat(scrape.find("jvm_gc_collection_seconds_total")).isNotEmpty();
         assertThat(scrape.find("jvm_threads_live_threads")).isNotEmpty();
         assertThat(scrape.find("process_uptime_seconds")).isNotEmpty();
         assertThat(scrape.value("jetty_threads_config_max")).isEqualTo(16);
         assertThat(scrape.find("jetty_threads_busy")).isNotEmpty();
         assertThat(scrape.sum("jetty_connections_current_connections")).isPositive();
+    }
+
+    @Test
+    void collectionsAreCountedAtScrapeTime() {
+        TestBackend a = backend("a");
+        start(routes("{ prefix = \"/\", backends = [\"" + a.url() + "\"] }"));
+        double before = scrape().sum("jvm_gc_collections_total");
+
+        System.gc();
+
+        assertThat(scrape().sum("jvm_gc_collections_total")).isGreaterThanOrEqualTo(before + 1);
     }
 }
