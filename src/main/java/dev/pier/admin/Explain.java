@@ -13,7 +13,7 @@ import dev.pier.routing.Paths;
 import dev.pier.routing.RequestHost;
 import dev.pier.routing.Route;
 import dev.pier.routing.Router;
-import jakarta.servlet.http.Cookie;
+import dev.pier.web.ServletCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,15 +140,7 @@ final class Explain {
 
         @Override
         public @Nullable String cookie(String name) {
-            Cookie[] cookies = request.getCookies();
-            if (cookies != null) {
-                for (Cookie cookie : cookies) {
-                    if (cookie.getName().equals(name)) {
-                        return cookie.getValue();
-                    }
-                }
-            }
-            return null;
+            return ServletCookies.value(request, name);
         }
 
         @Override

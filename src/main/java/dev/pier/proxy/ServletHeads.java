@@ -2,7 +2,7 @@ package dev.pier.proxy;
 
 import dev.pier.pipeline.HeaderEditor;
 import dev.pier.pipeline.RequestHead;
-import jakarta.servlet.http.Cookie;
+import dev.pier.web.ServletCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Collections;
@@ -55,15 +55,7 @@ final class ServletHeads {
 
         @Override
         public @Nullable String cookie(String name) {
-            Cookie[] cookies = request.getCookies();
-            if (cookies != null) {
-                for (Cookie cookie : cookies) {
-                    if (cookie.getName().equals(name)) {
-                        return cookie.getValue();
-                    }
-                }
-            }
-            return null;
+            return ServletCookies.value(request, name);
         }
 
         @Override
