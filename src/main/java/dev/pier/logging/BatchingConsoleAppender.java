@@ -6,7 +6,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.util.Duration;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Locale;
@@ -155,8 +154,14 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             dropped.incrementAndGet();
             return;
         }
-        // What a later thread needs to format it (the message, the thread's name), taken while it is true.
-        event.prepareForDeferredProcessing();
+        // What a later thread needs to format it (the message, the thread's name), taken while it is true; a
+        // deferred message is immutable and formats itself on the writer thread.
+        if (MessageEncoder.deferred(event) == null) {
+            event.prepareForDeferredProcessing();
+        } else {
+            event.getThreadName();
+            event.getMDCPropertyMap();
+        }
         queue.offer(event);
         if (before == queueSize / 2) {
             Thread thread = writer;
@@ -171,8 +176,8 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(flushInterval.getMilliseconds());
         long reportedAt = System.nanoTime() - REPORT_EVERY_NANOS;
         long reported = 0;
-        BufferedOutputStream out = new BufferedOutputStream(new Forwarding(), bufferSize);
-        write(out, encoder.headerBytes());
+        LineBuffer batch = new LineBuffer(bufferSize + bufferSize / 8);
+        append(batch, encoder.headerBytes());
         boolean last = false;
         while (!last) {
             // Read before draining: what is queued before stop() is written by this or the next round.
@@ -182,17 +187,20 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
                 taken++;
                 try {
                     if (encoder instanceof MessageEncoder lines) {
-                        lines.writeTo(event, out);
+                        lines.writeTo(event, batch);
                     } else {
-                        write(out, encoder.encode(event));
+                        append(batch, encoder.encode(event));
                     }
-                } catch (IOException | RuntimeException e) {
-                    addError("Writing a line failed", e);
+                } catch (RuntimeException e) {
+                    addError("Formatting a line failed", e);
+                }
+                if (batch.length() >= bufferSize) {
+                    write(batch);
                 }
             }
             if (taken > 0) {
                 queued.addAndGet(-taken);
-                flush(out);
+                write(batch);
             }
             long lost = dropped.get();
             if (lost != reported && System.nanoTime() - reportedAt >= REPORT_EVERY_NANOS) {
@@ -204,26 +212,28 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
                 LockSupport.parkNanos(this, intervalNanos);
             }
         }
-        write(out, encoder.footerBytes());
-        flush(out);
+        append(batch, encoder.footerBytes());
+        write(batch);
     }
 
-    private void write(OutputStream out, byte @Nullable [] bytes) {
-        if (bytes == null || bytes.length == 0) {
+    private static void append(LineBuffer batch, byte @Nullable [] bytes) {
+        if (bytes != null) {
+            batch.append(bytes);
+        }
+    }
+
+    /** Writes the batch to the current output with one call, and flushes it. */
+    private void write(LineBuffer batch) {
+        if (batch.length() == 0) {
             return;
         }
         try {
-            out.write(bytes);
-        } catch (IOException | RuntimeException e) {
-            addError("Writing a line failed", e);
-        }
-    }
-
-    private void flush(OutputStream out) {
-        try {
+            OutputStream out = output();
+            batch.writeTo(out);
             out.flush();
         } catch (IOException | RuntimeException e) {
-            addError("Flushing failed", e);
+            batch.clear();
+            addError("Writing lines failed", e);
         }
     }
 
@@ -233,23 +243,5 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             return fixedOutput.get();
         }
         return target.trim().equalsIgnoreCase("System.err") ? System.err : System.out;
-    }
-
-    /** Hands whole buffers to the current output. Used by the writer thread only. */
-    private final class Forwarding extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            output().write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            output().write(bytes, offset, length);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            output().flush();
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.pier.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -11,12 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes an event as its message and a line end ({@code \n}), in UTF-8, and nothing else: what the pattern
  * {@code %msg%n} gives, for lines that are formatted already (Pier's access log), without a pattern layout's
- * builder and copies. {@link BatchingConsoleAppender} writes the message's bytes straight into its buffer: one
- * array a line. Immutable once started.
+ * builder and copies. {@link BatchingConsoleAppender} has it write straight into its batch: a
+ * {@link DeferredMessage} formats itself there, with no string in between. Immutable once started.
  */
 public final class MessageEncoder extends EncoderBase<ILoggingEvent> {
-
-    private static final byte[] LINE_END = {'\n'};
 
     @Override
     public byte @Nullable [] headerBytes() {
@@ -27,14 +23,26 @@ public final class MessageEncoder extends EncoderBase<ILoggingEvent> {
     public byte[] encode(ILoggingEvent event) {
         byte[] message = event.getFormattedMessage().getBytes(StandardCharsets.UTF_8);
         byte[] line = Arrays.copyOf(message, message.length + 1);
-        line[message.length] = LINE_END[0];
+        line[message.length] = '\n';
         return line;
     }
 
-    /** Writes what {@link #encode} gives to {@code out}, without the copy. */
-    void writeTo(ILoggingEvent event, OutputStream out) throws IOException {
-        out.write(event.getFormattedMessage().getBytes(StandardCharsets.UTF_8));
-        out.write(LINE_END);
+    /** Writes what {@link #encode} gives to {@code out}, without the copies. */
+    void writeTo(ILoggingEvent event, LineBuffer out) {
+        DeferredMessage message = deferred(event);
+        if (message != null) {
+            message.writeTo(out);
+        } else {
+            out.append(event.getFormattedMessage());
+        }
+        out.append('\n');
+    }
+
+    /** The message of an event logged as {@code ("{}", message)}, or null for any other event. */
+    static @Nullable DeferredMessage deferred(ILoggingEvent event) {
+        Object[] arguments = event.getArgumentArray();
+        return arguments != null && arguments.length == 1 && arguments[0] instanceof DeferredMessage message
+                && "{}".equals(event.getMessage()) ? message : null;
     }
 
     @Override

@@ -4,20 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.pier.backend.Backend;
 import dev.pier.config.AccessLogSettings;
+import dev.pier.logging.LineBuffer;
 import dev.pier.routing.Route;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one line per request to the {@code pier.access} logger, in logfmt or JSON. The line is built on the
- * request's thread and handed to the logging system, whose appender (asynchronous in {@code etc/logback.xml})
- * decides where it goes and when; nothing here waits for a disk or a pipe. Immutable; thread-safe.
+ * Writes one line per request to the {@code pier.access} logger, in logfmt or JSON. The request's thread hands the
+ * logging system the line's values ({@link AccessLine}); the appender (Pier's batching one in
+ * {@code etc/logback.xml}) decides where it goes, when, and on which thread it is formatted; nothing here waits for
+ * a disk or a pipe. Immutable; thread-safe.
  *
  * <p>Fields, in order: {@code time} (when the request ended, UTC), {@code id}, {@code client}, {@code method},
  * {@code path}, {@code status}, {@code route}, {@code backend}, {@code upstream_status}, {@code attempts},
@@ -51,43 +52,33 @@ final class AccessLog {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** Writes {@code outcome}'s line when the logger is enabled for INFO. */
+    /**
+     * Hands {@code outcome}'s line to the logger when it is enabled for INFO: its values only, as an
+     * {@link AccessLine}; where it is written, and on which thread it is formatted, is the appender's.
+     */
     void write(RequestOutcome outcome) {
         if (logger.isInfoEnabled()) {
-            logger.info(line(outcome));
+            logger.info("{}", snapshot(outcome));
         }
     }
 
     /** The line of {@code outcome}, without a line end. */
     String line(RequestOutcome outcome) {
-        StringBuilder line = new StringBuilder(320);
-        LineFields fields = json ? new LineFields.Json(line) : new LineFields.Logfmt(line);
+        return snapshot(outcome).toString();
+    }
+
+    /** The values of {@code outcome}'s line, now. */
+    AccessLine snapshot(RequestOutcome outcome) {
         var context = outcome.context();
         Route route = context.route();
         Backend backend = outcome.backend();
-        List<Backend> tried = outcome.tried();
-        line.append(json ? "{" : "");
-        fields.time(clock.getAsLong());
-        fields.text("id", context.requestId());
-        fields.text("client", context.clientAddress());
-        fields.text("method", outcome.method());
         String query = includeQuery ? outcome.query() : null;
-        fields.text("path", query == null ? context.head().path() : context.head().path() + '?' + query);
-        fields.number("status", outcome.status());
-        fields.text("route", route == null ? null : route.name());
-        fields.text("backend", backend == null ? null : backend.authority());
-        fields.number("upstream_status", outcome.upstreamStatus() == 0 ? -1 : outcome.upstreamStatus());
-        fields.number("attempts", tried.size());
-        fields.list("tried", tried);
-        fields.number("bytes_in", outcome.bytesIn());
-        fields.number("bytes_out", outcome.bytesOut());
-        fields.millis("ms", outcome.totalNanos());
-        fields.millis("upstream_ms", outcome.upstreamNanos());
-        fields.millis("pier_ms", outcome.pierNanos());
-        fields.text("flag", outcome.flag());
-        fields.trace(outcome.traceparent());
-        line.append(json ? "}" : "");
-        return line.toString();
+        String path = context.head().path();
+        return new AccessLine(json, clock.getAsLong(), context.requestId(), context.clientAddress(), outcome.method(),
+                query == null ? path : path + '?' + query, outcome.status(), route == null ? null : route.name(),
+                backend == null ? null : backend.authority(), outcome.upstreamStatus(), outcome.tried(),
+                outcome.bytesIn(), outcome.bytesOut(), outcome.totalNanos(), outcome.upstreamNanos(),
+                outcome.pierNanos(), outcome.flag(), outcome.traceparent());
     }
 
     /**
@@ -116,8 +107,15 @@ final class AccessLog {
         return nonZero;
     }
 
+    /** {@code nanos} as milliseconds with three decimals, as the line writes them. */
+    static String millis(long nanos) {
+        LineBuffer out = new LineBuffer(16);
+        appendMillis(out, nanos);
+        return out.toString();
+    }
+
     /** {@code nanos} as milliseconds with three decimals. */
-    static void appendMillis(StringBuilder out, long nanos) {
+    static void appendMillis(LineBuffer out, long nanos) {
         long micros = nanos / 1000;
         out.append(micros / 1000).append('.');
         long fraction = micros % 1000;
@@ -130,7 +128,7 @@ final class AccessLog {
         out.append(fraction);
     }
 
-    static void appendTime(StringBuilder out, long epochMillis) {
+    static void appendTime(LineBuffer out, long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000);
         Second last = second;
         if (last.epochSecond != seconds) {

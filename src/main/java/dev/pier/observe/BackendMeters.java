@@ -147,7 +147,7 @@ final class BackendMeters {
         for (int i = 0; i < percentiles.length; i++) {
             json.append(i == 0 ? "" : ",").append("\"p").append(Math.round(percentiles[i].percentile() * 100))
                     .append("\":");
-            AccessLog.appendMillis(json, (long) percentiles[i].value(TimeUnit.NANOSECONDS));
+            json.append(AccessLog.millis((long) percentiles[i].value(TimeUnit.NANOSECONDS)));
         }
         json.append("},\"counts\":{");
         for (int i = 0; i < requests.length; i++) {

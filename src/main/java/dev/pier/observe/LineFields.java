@@ -1,6 +1,7 @@
 package dev.pier.observe;
 
 import dev.pier.backend.Backend;
+import dev.pier.logging.LineBuffer;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -9,10 +10,10 @@ import org.jspecify.annotations.Nullable;
  * thread-safe: one per line.
  */
 abstract class LineFields {
-    final StringBuilder out;
+    final LineBuffer out;
     private boolean first = true;
 
-    LineFields(StringBuilder out) {
+    LineFields(LineBuffer out) {
         this.out = out;
     }
 
@@ -61,13 +62,13 @@ abstract class LineFields {
 
     final void time(long epochMillis) {
         key("time");
-        int start = out.length();
+        quote();
         AccessLog.appendTime(out, epochMillis);
-        quoteTime(start);
+        quote();
     }
 
-    /** JSON quotes the time written at {@code start}; logfmt needs no quotes for it. */
-    abstract void quoteTime(int start);
+    /** JSON quotes the time; logfmt needs no quotes for it. */
+    abstract void quote();
 
     final void trace(@Nullable String traceparent) {
         key("trace");
@@ -83,7 +84,7 @@ abstract class LineFields {
     /** {@code key=value}, values quoted when they hold a space, a quote, {@code =} or a control character. */
     static final class Logfmt extends LineFields {
 
-        Logfmt(StringBuilder out) {
+        Logfmt(LineBuffer out) {
             super(out);
         }
 
@@ -104,7 +105,7 @@ abstract class LineFields {
         }
 
         @Override
-        void quoteTime(int start) {
+        void quote() {
         }
 
         @Override
@@ -118,11 +119,7 @@ abstract class LineFields {
                 out.append(value, from, to);
                 return;
             }
-            out.append('"');
-            for (int i = from; i < to; i++) {
-                escape(out, value.charAt(i));
-            }
-            out.append('"');
+            quoted(out, value, from, to);
         }
 
         @Override
@@ -144,7 +141,7 @@ abstract class LineFields {
     /** One JSON object; {@code tried} is an array. */
     static final class Json extends LineFields {
 
-        Json(StringBuilder out) {
+        Json(LineBuffer out) {
             super(out);
         }
 
@@ -165,17 +162,13 @@ abstract class LineFields {
         }
 
         @Override
-        void quoteTime(int start) {
-            out.insert(start, '"').append('"');
+        void quote() {
+            out.append('"');
         }
 
         @Override
         void string(CharSequence value, int from, int to) {
-            out.append('"');
-            for (int i = from; i < to; i++) {
-                escape(out, value.charAt(i));
-            }
-            out.append('"');
+            quoted(out, value, from, to);
         }
 
         @Override
@@ -192,21 +185,33 @@ abstract class LineFields {
         }
     }
 
-    /** Appends {@code c} as it may stand inside double quotes, in logfmt and in JSON alike. */
-    private static void escape(StringBuilder out, char c) {
+    /**
+     * Appends the characters from {@code from} to {@code to} in double quotes, escaped as they may stand there in
+     * logfmt and in JSON alike; runs that need no escape go in whole (a surrogate pair stays one code point).
+     */
+    private static void quoted(LineBuffer out, CharSequence value, int from, int to) {
+        out.append('"');
+        int run = from;
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+                out.append(value, run, i);
+                escape(out, c);
+                run = i + 1;
+            }
+        }
+        out.append(value, run, to).append('"');
+    }
+
+    private static void escape(LineBuffer out, char c) {
         switch (c) {
             case '"' -> out.append("\\\"");
             case '\\' -> out.append("\\\\");
             case '\n' -> out.append("\\n");
             case '\r' -> out.append("\\r");
             case '\t' -> out.append("\\t");
-            default -> {
-                if (c < 0x20 || c == 0x7f) {
-                    out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                } else {
-                    out.append(c);
-                }
-            }
+            default -> out.append("\\u00").append(Character.forDigit(c >> 4, 16))
+                    .append(Character.forDigit(c & 15, 16));
         }
     }
 }

@@ -111,6 +111,40 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void aDeferredMessageIsFormattedOnTheWriterThreadStraightIntoTheBatch() {
+        Output output = new Output(null);
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
+        appender.setContext(context);
+        appender.setName("test");
+        MessageEncoder encoder = new MessageEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        appender.setEncoder(encoder);
+        appender.setFlushInterval(Duration.buildByMilliseconds(20));
+        appender.start();
+        started.add(appender);
+        Threads formatted = new Threads();
+
+        appender.doAppend(deferred(new Recorded("status=200 path=/caf\u00e9", formatted)));
+        appender.doAppend(event("plain"));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.lines())
+                .containsExactly("status=200 path=/caf\u00e9", "plain"));
+        assertThat(formatted.names()).containsExactly("BatchingConsoleAppender-test");
+    }
+
+    @Test
+    void anyOtherEncoderGetsADeferredMessageAsItsText() {
+        Output output = new Output(null);
+        BatchingConsoleAppender appender = start(output, 1000, Duration.buildByMilliseconds(20));
+
+        appender.doAppend(deferred(new Recorded("id=7 ms=0.042", new Threads())));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.lines())
+                .containsExactly("id=7 ms=0.042"));
+    }
+
+    @Test
     void stopWritesWhatIsStillQueued() {
         Output output = new Output(null);
         BatchingConsoleAppender appender = start(output, 1000, Duration.buildByHours(1));
@@ -190,6 +224,40 @@ class BatchingConsoleAppenderTest {
     private ILoggingEvent event(String message) {
         return new LoggingEvent(Logger.class.getName(), context.getLogger("pier.access"), Level.INFO, message, null,
                 null);
+    }
+
+    private ILoggingEvent deferred(DeferredMessage message) {
+        return new LoggingEvent(Logger.class.getName(), context.getLogger("pier.access"), Level.INFO, "{}", null,
+                new Object[] {message});
+    }
+
+    /** The names of the threads that formatted a message. Thread-safe. */
+    private static final class Threads {
+        private final List<String> names = new ArrayList<>();
+
+        synchronized void add() {
+            names.add(Thread.currentThread().getName());
+        }
+
+        synchronized List<String> names() {
+            return List.copyOf(names);
+        }
+    }
+
+    /** A message of fixed text that notes each thread that formats it. */
+    private record Recorded(String text, Threads threads) implements DeferredMessage {
+        @Override
+        public void writeTo(LineBuffer out) {
+            threads.add();
+            out.append(text);
+        }
+
+        @Override
+        public String toString() {
+            LineBuffer out = new LineBuffer(16);
+            writeTo(out);
+            return out.toString();
+        }
     }
 
     /** What the appender wrote; when {@code release} is set, the first write waits for it. Thread-safe. */

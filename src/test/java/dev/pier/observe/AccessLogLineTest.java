@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pier.backend.Backend;
 import dev.pier.config.AccessLogSettings.Format;
+import dev.pier.logging.LineBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +114,7 @@ class AccessLogLineTest {
 
     @Test
     void millisecondsHaveThreeDecimals() {
-        StringBuilder out = new StringBuilder();
+        LineBuffer out = new LineBuffer(8);
         AccessLog.appendMillis(out, 7_000);
         out.append(' ');
         AccessLog.appendMillis(out, 12_345_678_901L);
