@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An appender for lines written at the rate of requests (Pier's access log), to standard output or standard error.
- * A logging thread only puts the event on a bounded queue (a compare-and-set, no lock, no system call, no wake-up);
- * one writer thread of the appender's own takes the queue every {@code flushInterval}, or sooner when half the queue
- * is full, encodes each event with the {@code encoder} into a buffer and writes the batch with one system call per
- * {@code bufferSize}. When the output does not keep up and the queue is full, a line is dropped rather than waited
+ * A logging thread only puts the event on a bounded queue (a compare-and-set, no lock, no system call; a wake-up
+ * every {@code batchLines} lines); one writer thread of the appender's own takes the queue every
+ * {@code flushInterval}, or sooner when {@code batchLines} lines wait, encodes each event with the {@code encoder}
+ * into a buffer and writes the batch with one system call per {@code bufferSize}. When the output does not keep up and the queue is full, a line is dropped rather than waited
  * for; the drops are counted and reported on {@code pier.events}, at most every 10 s.
  *
  * <p>Why not logback's {@code AsyncAppender} over a {@code ConsoleAppender}: its queue wakes its worker for nearly
@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <target>System.out</target>
  *   <flushInterval>100 milliseconds</flushInterval>
  *   <queueSize>16384</queueSize>
+ *   <batchLines>1024</batchLines>
  *   <encoder class="dev.pier.logging.MessageEncoder"/>
  * </appender>
  * }</pre>
@@ -57,6 +58,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     private @Nullable Encoder<ILoggingEvent> encoder;
     private String target = "System.out";
     private int queueSize = 16384;
+    private int batchLines = 1024;
     private int bufferSize = 65536;
     private Duration flushInterval = Duration.buildByMilliseconds(100);
     private volatile boolean running;
@@ -83,6 +85,14 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     /** The most events held for the writer; beyond it, events are dropped. */
     public void setQueueSize(int queueSize) {
         this.queueSize = queueSize;
+    }
+
+    /**
+     * How many waiting lines wake the writer before the flush interval is up. Few enough that the lines waiting
+     * are few: every line still queued when the young generation is collected is copied by the collector.
+     */
+    public void setBatchLines(int batchLines) {
+        this.batchLines = batchLines;
     }
 
     /** The bytes written to the output at once. */
@@ -112,8 +122,8 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             addError("target: " + target + " (expected: System.out or System.err)");
             errors++;
         }
-        if (queueSize < 2 || bufferSize < 1 || flushInterval.getMilliseconds() < 1) {
-            addError("queueSize, bufferSize and flushInterval must be positive (queueSize at least 2)");
+        if (queueSize < 2 || batchLines < 1 || bufferSize < 1 || flushInterval.getMilliseconds() < 1) {
+            addError("queueSize, batchLines, bufferSize and flushInterval must be positive (queueSize at least 2)");
             errors++;
         }
         if (errors > 0) {
@@ -163,7 +173,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             event.getMDCPropertyMap();
         }
         queue.offer(event);
-        if (before == queueSize / 2) {
+        if (before == Math.min(batchLines, queueSize / 2)) {
             Thread thread = writer;
             if (thread != null) {
                 LockSupport.unpark(thread);

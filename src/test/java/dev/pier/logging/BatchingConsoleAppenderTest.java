@@ -145,6 +145,29 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void batchLinesWaitingWakeTheWriterBeforeTheFlushInterval() {
+        Output output = new Output(null);
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
+        appender.setContext(context);
+        appender.setName("test");
+        appender.setEncoder(encoder());
+        appender.setBatchLines(10);
+        appender.setFlushInterval(Duration.buildByHours(1));
+        appender.start();
+        started.add(appender);
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writerParked(appender));
+
+        for (int i = 0; i < 10; i++) {
+            appender.doAppend(event("waiting " + i));
+        }
+        assertThat(output.lines()).isEmpty();
+        appender.doAppend(event("the eleventh"));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.lines())
+                .hasSize(11).endsWith("the eleventh"));
+    }
+
+    @Test
     void stopWritesWhatIsStillQueued() {
         Output output = new Output(null);
         BatchingConsoleAppender appender = start(output, 1000, Duration.buildByHours(1));
