@@ -91,16 +91,8 @@ class BatchingConsoleAppenderTest {
     @Test
     void theMessageEncoderWritesEachMessageAndALineEndInUtf8() {
         Output output = new Output(null);
-        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
-        appender.setContext(context);
-        appender.setName("test");
-        MessageEncoder encoder = new MessageEncoder();
-        encoder.setContext(context);
-        encoder.start();
-        appender.setEncoder(encoder);
-        appender.setFlushInterval(Duration.buildByMilliseconds(20));
-        appender.start();
-        started.add(appender);
+        MessageEncoder encoder = messageEncoder();
+        BatchingConsoleAppender appender = startWith(output, encoder);
 
         appender.doAppend(event("path=/caf\u00e9 status=200"));
         appender.doAppend(event("second"));
@@ -113,16 +105,7 @@ class BatchingConsoleAppenderTest {
     @Test
     void aDeferredMessageIsFormattedOnTheWriterThreadStraightIntoTheBatch() {
         Output output = new Output(null);
-        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
-        appender.setContext(context);
-        appender.setName("test");
-        MessageEncoder encoder = new MessageEncoder();
-        encoder.setContext(context);
-        encoder.start();
-        appender.setEncoder(encoder);
-        appender.setFlushInterval(Duration.buildByMilliseconds(20));
-        appender.start();
-        started.add(appender);
+        BatchingConsoleAppender appender = startWith(output, messageEncoder());
         Threads formatted = new Threads();
 
         appender.doAppend(deferred(new Recorded("status=200 path=/caf\u00e9", formatted)));
@@ -234,6 +217,25 @@ class BatchingConsoleAppenderTest {
         assertThat(appender.isStarted()).isTrue();
         started.add(appender);
         return appender;
+    }
+
+    /** Starts an appender with {@code encoder} that writes every 20 ms. */
+    private BatchingConsoleAppender startWith(Output output, MessageEncoder encoder) {
+        BatchingConsoleAppender appender = new BatchingConsoleAppender(() -> output);
+        appender.setContext(context);
+        appender.setName("test");
+        appender.setEncoder(encoder);
+        appender.setFlushInterval(Duration.buildByMilliseconds(20));
+        appender.start();
+        started.add(appender);
+        return appender;
+    }
+
+    private MessageEncoder messageEncoder() {
+        MessageEncoder encoder = new MessageEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
     }
 
     private PatternLayoutEncoder encoder() {
