@@ -195,6 +195,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             int taken = 0;
             for (ILoggingEvent event = queue.poll(); event != null; event = queue.poll()) {
                 taken++;
+                int mark = batch.length();
                 try {
                     if (encoder instanceof MessageEncoder lines) {
                         lines.writeTo(event, batch);
@@ -202,6 +203,8 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
                         append(batch, encoder.encode(event));
                     }
                 } catch (RuntimeException e) {
+                    // Nothing of a line that failed half-way: the lines around it stay whole.
+                    batch.truncate(mark);
                     addError("Formatting a line failed", e);
                 }
                 if (batch.length() >= bufferSize) {

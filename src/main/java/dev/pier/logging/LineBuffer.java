@@ -31,6 +31,14 @@ public final class LineBuffer {
         length = 0;
     }
 
+    /** Forgets what was written after the first {@code mark} bytes (a {@link #length} taken before). */
+    public void truncate(int mark) {
+        if (mark < 0 || mark > length) {
+            throw new IndexOutOfBoundsException("mark " + mark + " of " + length);
+        }
+        length = mark;
+    }
+
     public LineBuffer append(char c) {
         if (c < 0x80) {
             room(1);

@@ -117,6 +117,25 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void aMessageThatFailsHalfWayLeavesNothingOfItselfAndTheOthersWhole() {
+        Output output = new Output(null);
+        BatchingConsoleAppender appender = startWith(output, messageEncoder());
+        DeferredMessage failing = out -> {
+            out.append("half a li");
+            throw new IllegalStateException("broken");
+        };
+
+        appender.doAppend(event("before"));
+        appender.doAppend(deferred(failing));
+        appender.doAppend(event("after"));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.lines())
+                .containsExactly("before", "after"));
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .anyMatch(status -> status.getLevel() == Status.ERROR && status.getMessage().contains("Formatting"));
+    }
+
+    @Test
     void anyOtherEncoderGetsADeferredMessageAsItsText() {
         Output output = new Output(null);
         BatchingConsoleAppender appender = start(output, 1000, Duration.buildByMilliseconds(20));
