@@ -45,7 +45,8 @@ final class Admission {
         // Without host routes the host does not matter: it is not even looked up.
         Route route = router.match(router.hasHosts() ? host(request) : null, path);
         if (route == null) {
-            return LocalReply.text(HttpServletResponse.SC_NOT_FOUND, "NR", "No route for this path", context);
+            return LocalReply.text(HttpServletResponse.SC_NOT_FOUND, "NR",
+                    router.hasHosts() ? "No route for this host and path" : "No route for this path", context);
         }
         context.route(route);
         long maxBody = route.settings().maxBodySize();

@@ -120,6 +120,20 @@ class HostRoutingProxyTest {
     }
 
     @Test
+    void withoutARouteForAnyHostAnUnknownHostGets404NamingTheHost(@TempDir Path other) {
+        try (PierHarness hostsOnly = PierHarness.start(other, """
+                health-check { interval = 1h }
+                routes = [ { prefix = "/", hosts = ["api.example.com"], backends = ["%s"] } ]
+                """.formatted(api.url()))) {
+            hostsOnly.awaitReady();
+
+            String raw = hostsOnly.raw("GET /x HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n");
+
+            assertThat(raw).startsWith("HTTP/1.1 404 ").contains("No route for this host and path");
+        }
+    }
+
+    @Test
     void http2RoutesByItsAuthority() throws Exception {
         HttpClient h2c = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         // Every name is Pier on loopback; the request's authority stays the name.
