@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,7 @@ final class BackendMeters {
     private final List<Meter> meters = new ArrayList<>();
     private final Counter[] requests = new Counter[CODES.size()];
     private final Timer duration;
+    private final LatencyWindow latency;
     private final @Nullable Counter probesPassed;
     private final @Nullable Counter probesFailed;
     private final @Nullable Counter transitions;
@@ -47,7 +47,7 @@ final class BackendMeters {
 
     /**
      * @param backend {@code host:port}, or {@code -} for the answers that no backend gave
-     * @param latencyWindow how far back the percentiles look
+     * @param latencyWindow how far back the status's percentiles look (see {@link LatencyWindow})
      */
     BackendMeters(MeterRegistry registry, String route, String backend, Duration latencyWindow) {
         Tags tags = Tags.of("route", route, "backend", backend);
@@ -59,9 +59,8 @@ final class BackendMeters {
                 .description("Time from a request's arrival to the end of its answer")
                 .tags(tags)
                 .serviceLevelObjectives(BUCKETS)
-                .publishPercentiles(0.5, 0.99)
-                .distributionStatisticExpiry(latencyWindow)
                 .register(registry));
+        latency = new LatencyWindow(latencyWindow, System.nanoTime());
         if (backend.equals("-")) {
             probesPassed = null;
             probesFailed = null;
@@ -106,11 +105,15 @@ final class BackendMeters {
         binding = new Binding(pool, backend);
     }
 
-    /** Counts one answer of {@code status} that took {@code nanos}. Lock-free; allocates nothing of its own. */
-    void record(int status, long nanos) {
+    /**
+     * Counts one answer of {@code status} that took {@code nanos} and ended at {@code endNanos}. Lock-free;
+     * allocates nothing of its own.
+     */
+    void record(int status, long nanos, long endNanos) {
         int index = status / 100 - 2;
         requests[index < 0 ? 0 : Math.min(index, requests.length - 1)].increment();
         duration.record(nanos, TimeUnit.NANOSECONDS);
+        latency.record(nanos, endNanos);
     }
 
     void probed(boolean healthy) {
@@ -142,13 +145,9 @@ final class BackendMeters {
      * latency window, and answers since the series began.
      */
     void appendStatus(StringBuilder json) {
-        ValueAtPercentile[] percentiles = duration.takeSnapshot().percentileValues();
-        json.append(",\"latency\":{");
-        for (int i = 0; i < percentiles.length; i++) {
-            json.append(i == 0 ? "" : ",").append("\"p").append(Math.round(percentiles[i].percentile() * 100))
-                    .append("\":");
-            json.append(AccessLog.millis((long) percentiles[i].value(TimeUnit.NANOSECONDS)));
-        }
+        long[] nanos = latency.percentiles(System.nanoTime(), 50, 99);
+        json.append(",\"latency\":{\"p50\":").append(AccessLog.millis(nanos[0]))
+                .append(",\"p99\":").append(AccessLog.millis(nanos[1]));
         json.append("},\"counts\":{");
         for (int i = 0; i < requests.length; i++) {
             json.append(i == 0 ? "" : ",").append('"').append(CODES.get(i)).append("\":")

@@ -158,6 +158,11 @@ public final class RequestOutcome {
         return bytesOut;
     }
 
+    /** When the exchange ended, by {@link System#nanoTime()}. */
+    long endNanos() {
+        return endNanos;
+    }
+
     /** From arrival to the end, in nanoseconds. */
     public long totalNanos() {
         return endNanos - context.startNanos();

@@ -26,7 +26,7 @@ final class RouterMeters {
         Route route = outcome.context().route();
         RouteMeters meters = route == null ? null : routes.get(route);
         BackendMeters series = meters == null ? noRoute : meters.of(outcome.backend());
-        series.record(outcome.status(), outcome.totalNanos());
+        series.record(outcome.status(), outcome.totalNanos(), outcome.endNanos());
     }
 
     void retried(Route route) {
