@@ -164,11 +164,12 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             dropped.incrementAndGet();
             return;
         }
-        // What a later thread needs to format it (the message, the thread's name), taken while it is true; a
-        // deferred message is immutable and formats itself on the writer thread.
+        // What a later thread needs to format it (the message, the thread's name, the MDC), taken while it is
+        // true. A deferred message is immutable and formats itself on the writer thread; Pier's encoder writes
+        // nothing else of the event, so such an event needs nothing taken.
         if (MessageEncoder.deferred(event) == null) {
             event.prepareForDeferredProcessing();
-        } else {
+        } else if (!(encoder instanceof MessageEncoder)) {
             event.getThreadName();
             event.getMDCPropertyMap();
         }
