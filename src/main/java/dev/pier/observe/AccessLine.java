@@ -21,6 +21,23 @@ record AccessLine(boolean json, long epochMillis, String id, String client, Stri
                   long bytesIn, long bytesOut, long totalNanos, long upstreamNanos, long pierNanos,
                   @Nullable String flag, @Nullable String traceparent) implements DeferredMessage {
 
+    private static final LineFields.Key ID = new LineFields.Key("id");
+    private static final LineFields.Key CLIENT = new LineFields.Key("client");
+    private static final LineFields.Key METHOD = new LineFields.Key("method");
+    private static final LineFields.Key PATH = new LineFields.Key("path");
+    private static final LineFields.Key STATUS = new LineFields.Key("status");
+    private static final LineFields.Key ROUTE = new LineFields.Key("route");
+    private static final LineFields.Key BACKEND = new LineFields.Key("backend");
+    private static final LineFields.Key UPSTREAM_STATUS = new LineFields.Key("upstream_status");
+    private static final LineFields.Key ATTEMPTS = new LineFields.Key("attempts");
+    private static final LineFields.Key TRIED = new LineFields.Key("tried");
+    private static final LineFields.Key BYTES_IN = new LineFields.Key("bytes_in");
+    private static final LineFields.Key BYTES_OUT = new LineFields.Key("bytes_out");
+    private static final LineFields.Key MS = new LineFields.Key("ms");
+    private static final LineFields.Key UPSTREAM_MS = new LineFields.Key("upstream_ms");
+    private static final LineFields.Key PIER_MS = new LineFields.Key("pier_ms");
+    private static final LineFields.Key FLAG = new LineFields.Key("flag");
+
     @Override
     public void writeTo(LineBuffer out) {
         LineFields fields = json ? new LineFields.Json(out) : new LineFields.Logfmt(out);
@@ -28,22 +45,22 @@ record AccessLine(boolean json, long epochMillis, String id, String client, Stri
             out.append('{');
         }
         fields.time(epochMillis);
-        fields.text("id", id);
-        fields.text("client", client);
-        fields.text("method", method);
-        fields.text("path", path);
-        fields.number("status", status);
-        fields.text("route", route);
-        fields.text("backend", backend);
-        fields.number("upstream_status", upstreamStatus == 0 ? -1 : upstreamStatus);
-        fields.number("attempts", tried.size());
-        fields.list("tried", tried);
-        fields.number("bytes_in", bytesIn);
-        fields.number("bytes_out", bytesOut);
-        fields.millis("ms", totalNanos);
-        fields.millis("upstream_ms", upstreamNanos);
-        fields.millis("pier_ms", pierNanos);
-        fields.text("flag", flag);
+        fields.text(ID, id);
+        fields.text(CLIENT, client);
+        fields.text(METHOD, method);
+        fields.text(PATH, path);
+        fields.number(STATUS, status);
+        fields.text(ROUTE, route);
+        fields.text(BACKEND, backend);
+        fields.number(UPSTREAM_STATUS, upstreamStatus == 0 ? -1 : upstreamStatus);
+        fields.number(ATTEMPTS, tried.size());
+        fields.list(TRIED, tried);
+        fields.number(BYTES_IN, bytesIn);
+        fields.number(BYTES_OUT, bytesOut);
+        fields.millis(MS, totalNanos);
+        fields.millis(UPSTREAM_MS, upstreamNanos);
+        fields.millis(PIER_MS, pierNanos);
+        fields.text(FLAG, flag);
         fields.trace(traceparent);
         if (json) {
             out.append('}');

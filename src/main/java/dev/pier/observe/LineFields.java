@@ -2,6 +2,7 @@ package dev.pier.observe;
 
 import dev.pier.backend.Backend;
 import dev.pier.logging.LineBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -17,23 +18,33 @@ abstract class LineFields {
         this.out = out;
     }
 
-    /** Starts a field: the separator, then the key. */
-    abstract void key(String key);
+    /** A field's name, with its separator before it, encoded once for each format. Immutable. */
+    static final class Key {
+        private final byte[] logfmt;
+        private final byte[] json;
+
+        Key(String name) {
+            this.logfmt = (" " + name + "=").getBytes(StandardCharsets.UTF_8);
+            this.json = (",\"" + name + "\":").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Starts a field: the separator (none before the first), then the key. */
+    final void key(Key key) {
+        byte[] bytes = bytes(key);
+        int skip = first ? 1 : 0;
+        first = false;
+        out.append(bytes, skip, bytes.length - skip);
+    }
+
+    /** {@code key}'s separator and name in this format. */
+    abstract byte[] bytes(Key key);
 
     abstract void absent();
 
     abstract void string(CharSequence value, int from, int to);
 
-    final void separate() {
-        if (!first) {
-            out.append(separator());
-        }
-        first = false;
-    }
-
-    abstract char separator();
-
-    final void text(String key, @Nullable String value) {
+    final void text(Key key, @Nullable String value) {
         key(key);
         if (value == null) {
             absent();
@@ -42,7 +53,7 @@ abstract class LineFields {
         }
     }
 
-    final void number(String key, long value) {
+    final void number(Key key, long value) {
         key(key);
         if (value < 0) {
             absent();
@@ -51,7 +62,7 @@ abstract class LineFields {
         }
     }
 
-    final void millis(String key, long nanos) {
+    final void millis(Key key, long nanos) {
         key(key);
         if (nanos < 0) {
             absent();
@@ -60,8 +71,11 @@ abstract class LineFields {
         }
     }
 
+    private static final Key TIME = new Key("time");
+    private static final Key TRACE = new Key("trace");
+
     final void time(long epochMillis) {
-        key("time");
+        key(TIME);
         quote();
         AccessLog.appendTime(out, epochMillis);
         quote();
@@ -71,7 +85,7 @@ abstract class LineFields {
     abstract void quote();
 
     final void trace(@Nullable String traceparent) {
-        key("trace");
+        key(TRACE);
         if (AccessLog.validTraceparent(traceparent)) {
             string(traceparent, 3, 35);
         } else {
@@ -79,24 +93,38 @@ abstract class LineFields {
         }
     }
 
-    abstract void list(String key, List<Backend> tried);
+    abstract void list(Key key, List<Backend> tried);
 
     /** {@code key=value}, values quoted when they hold a space, a quote, {@code =} or a control character. */
     static final class Logfmt extends LineFields {
+
+        /** The ASCII characters of a value written as it is: printable ones but {@code "}, {@code =}, backslash. */
+        private static final long BARE_LOW;
+        private static final long BARE_HIGH;
+
+        static {
+            long low = 0;
+            long high = 0;
+            for (char c = '!'; c <= '~'; c++) {
+                if (c != '"' && c != '=' && c != '\\') {
+                    if (c < 64) {
+                        low |= 1L << c;
+                    } else {
+                        high |= 1L << (c - 64);
+                    }
+                }
+            }
+            BARE_LOW = low;
+            BARE_HIGH = high;
+        }
 
         Logfmt(LineBuffer out) {
             super(out);
         }
 
         @Override
-        char separator() {
-            return ' ';
-        }
-
-        @Override
-        void key(String key) {
-            separate();
-            out.append(key).append('=');
+        byte[] bytes(Key key) {
+            return key.logfmt;
         }
 
         @Override
@@ -110,20 +138,30 @@ abstract class LineFields {
 
         @Override
         void string(CharSequence value, int from, int to) {
-            boolean plain = to > from;
-            for (int i = from; i < to && plain; i++) {
+            if (to == from) {
+                quoted(out, value, from, to);
+            } else if (!out.appendAscii(value, from, to, BARE_LOW, BARE_HIGH)) {
+                // Beyond ASCII: one more look decides (a letter beyond ASCII needs no quotes either).
+                if (bare(value, from, to)) {
+                    out.append(value, from, to);
+                } else {
+                    quoted(out, value, from, to);
+                }
+            }
+        }
+
+        private static boolean bare(CharSequence value, int from, int to) {
+            for (int i = from; i < to; i++) {
                 char c = value.charAt(i);
-                plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f;
+                if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
+                    return false;
+                }
             }
-            if (plain) {
-                out.append(value, from, to);
-                return;
-            }
-            quoted(out, value, from, to);
+            return true;
         }
 
         @Override
-        void list(String key, List<Backend> tried) {
+        void list(Key key, List<Backend> tried) {
             key(key);
             if (tried.size() < 2) {
                 absent();
@@ -146,14 +184,8 @@ abstract class LineFields {
         }
 
         @Override
-        char separator() {
-            return ',';
-        }
-
-        @Override
-        void key(String key) {
-            separate();
-            out.append('"').append(key).append("\":");
+        byte[] bytes(Key key) {
+            return key.json;
         }
 
         @Override
@@ -172,7 +204,7 @@ abstract class LineFields {
         }
 
         @Override
-        void list(String key, List<Backend> tried) {
+        void list(Key key, List<Backend> tried) {
             key(key);
             out.append('[');
             for (int i = 0; i < tried.size() - 1; i++) {

@@ -37,6 +37,34 @@ class LineBufferTest {
         assertThat(out).hasToString("0 7 1234567890123 -42 " + Long.MIN_VALUE + " " + Long.MAX_VALUE);
     }
 
+    @Test
+    void asciiOfTheGivenSetGoesInWholeAndAnythingElseLeavesNothing() {
+        long low = 1L << '-' | 1L << '1';
+        long high = 1L << ('a' - 64) | 1L << ('~' - 64);
+        LineBuffer out = new LineBuffer(2);
+        out.append("x=");
+
+        assertThat(out.appendAscii("a-1~a", 0, 5, low, high)).isTrue();
+        assertThat(out.appendAscii("aab", 0, 3, low, high)).isFalse();
+        assertThat(out.appendAscii("a\u00e9", 0, 2, low, high)).isFalse();
+        assertThat(out.appendAscii("a\u0161", 0, 2, low, high)).isFalse();
+        assertThat(out.appendAscii("ba1b", 1, 3, low, high)).isTrue();
+
+        assertThat(out).hasToString("x=a-1~aa1");
+    }
+
+    @Property
+    void asciiAppendsExactlyWhenEveryCharacterIsInTheSet(@ForAll String text, @ForAll long low, @ForAll long high) {
+        LineBuffer out = new LineBuffer(1);
+        out.append('>');
+
+        boolean appended = out.appendAscii(text, 0, text.length(), low, high);
+
+        boolean inSet = text.chars().allMatch(c -> c < 128 && ((c < 64 ? low : high) & (1L << (c % 64))) != 0);
+        assertThat(appended).isEqualTo(inSet);
+        assertThat(out).hasToString(inSet ? ">" + text : ">");
+    }
+
     @Property
     void anyTextRoundTrips(@ForAll String text, @ForAll long number) {
         LineBuffer out = new LineBuffer(8);

@@ -78,6 +78,17 @@ class AccessLogLineTest {
     }
 
     @Test
+    void logfmtLeavesLettersBeyondAsciiBareAndQuotesDeleteAndEmptyValues() {
+        RequestOutcome bare = outcome("/caf\u00e9/\u65e5\u672c", null, null, 0);
+        bare.end(200, null, List.of(), 0);
+        RequestOutcome delete = outcome("/a\u007fb", null, null, 0);
+        delete.end(200, null, List.of(), 0);
+
+        assertThat(log(Format.LOGFMT, false).line(bare)).contains(" path=/caf\u00e9/\u65e5\u672c ");
+        assertThat(log(Format.LOGFMT, false).line(delete)).contains(" path=\"/a\\u007fb\" ");
+    }
+
+    @Test
     void jsonLineIsOneObjectWithNullsForAbsentValues() {
         String line = log(Format.JSON, true).line(retried("/api/x", "q=\"1\"", TRACEPARENT));
 
