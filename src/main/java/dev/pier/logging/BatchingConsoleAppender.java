@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <target>System.out</target>
  *   <flushInterval>100 milliseconds</flushInterval>
  *   <queueSize>16384</queueSize>
- *   <batchLines>1024</batchLines>
+ *   <batchLines>256</batchLines>
  *   <encoder class="dev.pier.logging.MessageEncoder"/>
  * </appender>
  * }</pre>
@@ -58,7 +58,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     private @Nullable Encoder<ILoggingEvent> encoder;
     private String target = "System.out";
     private int queueSize = 16384;
-    private int batchLines = 1024;
+    private int batchLines = 256;
     private int bufferSize = 65536;
     private Duration flushInterval = Duration.buildByMilliseconds(100);
     private volatile boolean running;
