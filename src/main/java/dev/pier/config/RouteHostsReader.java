@@ -48,7 +48,7 @@ final class RouteHostsReader {
                         + "\"*.example.org\", not " + value.valueType().name().toLowerCase(Locale.ROOT));
                 continue;
             }
-            String host = ((String) value.unwrapped()).toLowerCase(Locale.ROOT);
+            String host = pattern((String) value.unwrapped());
             String why = hostProblem(host);
             if (why != null) {
                 problems.add(value.origin(), at, "host: '" + value.unwrapped() + "' (expected: " + why + ")");
@@ -61,7 +61,17 @@ final class RouteHostsReader {
         return hosts;
     }
 
-    /** Why {@code host} (lower case) is not a host pattern, or null when it is one. */
+    /**
+     * {@code raw} as a host pattern is compared: in lower case, and an IPv6 address in brackets in canonical form
+     * ({@code [2001:DB8:0::1]} is {@code [2001:db8::1]}, as {@link dev.pier.routing.Router} reads a request's).
+     */
+    static String pattern(String raw) {
+        String host = raw.toLowerCase(Locale.ROOT);
+        String literal = host.startsWith("[") ? IpAddresses.bracketed(host, host.length()) : null;
+        return literal == null ? host : literal;
+    }
+
+    /** Why {@code host} (a {@link #pattern}) is not a host pattern, or null when it is one. */
     static @Nullable String hostProblem(String host) {
         String generic = "a host name such as api.example.com, *.example.org or [2001:db8::1]";
         if (host.isEmpty()) {
@@ -74,7 +84,8 @@ final class RouteHostsReader {
             return generic + ", without spaces or control characters";
         }
         if (host.startsWith("[")) {
-            return ipv6Literal(host) ? null : "an IPv6 address in brackets, such as [2001:db8::1], without a port";
+            return IpAddresses.bracketed(host, host.length()) != null ? null
+                    : "an IPv6 address in brackets, such as [2001:db8::1], without a port";
         }
         if (host.indexOf(':') >= 0) {
             return generic + ", without a port (a route matches every port)";
@@ -93,15 +104,6 @@ final class RouteHostsReader {
             }
         }
         return null;
-    }
-
-    private static boolean ipv6Literal(String host) {
-        if (host.length() < 4 || !host.endsWith("]")) {
-            return false;
-        }
-        String inside = host.substring(1, host.length() - 1);
-        return inside.indexOf(':') >= 0 && inside.chars().allMatch(c -> (c >= '0' && c <= '9')
-                || (c >= 'a' && c <= 'f') || c == ':' || c == '.');
     }
 
     /**
@@ -136,7 +138,7 @@ final class RouteHostsReader {
         } else {
             ConfigList list = route.getList("hosts");
             for (int i = 0; i < list.size(); i++) {
-                String host = ((String) list.get(i).unwrapped()).toLowerCase(Locale.ROOT);
+                String host = pattern((String) list.get(i).unwrapped());
                 String first = claimed.putIfAbsent(host + " " + prefix, path);
                 if (first != null) {
                     problems.add(list.get(i).origin(), path + ".hosts[" + i + "]", "duplicate route for host '"

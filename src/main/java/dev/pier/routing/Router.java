@@ -8,6 +8,7 @@ import dev.pier.balancing.BalancingPolicy;
 import dev.pier.config.BackendSettings;
 import dev.pier.balancing.HashKey;
 import dev.pier.config.HashKeySettings;
+import dev.pier.config.IpAddresses;
 import dev.pier.config.RouteSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -173,11 +174,19 @@ public final class Router {
             return first(byLength, path);
         }
         int end = hostEnd(host);
+        boolean literal = host.charAt(0) == '[';
+        if (literal) {
+            // An IPv6 address has many spellings: compared in the canonical one, as the patterns are.
+            String canonical = IpAddresses.bracketed(host, end);
+            if (canonical != null) {
+                host = canonical;
+                end = canonical.length();
+            }
+        }
         // One pass from the end of the name hashes each suffix that starts at a dot, shortest first, then the
         // whole name: a longer wildcard suffix that matches replaces a shorter one, and an exact match beats both.
         Route wildcard = null;
         int hash = 0;
-        boolean literal = host.charAt(0) == '[';
         for (int i = end - 1; i >= 0; i--) {
             char c = host.charAt(i);
             hash = HostTable.step(hash, c);

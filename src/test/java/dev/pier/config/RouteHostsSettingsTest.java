@@ -106,6 +106,30 @@ class RouteHostsSettingsTest {
     }
 
     @Test
+    void anIpv6PatternIsReadInItsCanonicalSpellingSoThatAnotherSpellingIsADuplicate() throws IOException {
+        List<RouteSettings> routes = SettingsLoader.load(write("""
+                    { prefix = "/", hosts = ["[2001:0DB8:0:0:0:0:0:1]", "[::FFFF:C000:209]"], backends = ["http://127.0.0.1:1"] }
+                """)).routes();
+        assertThat(routes.get(0).hosts()).containsExactly("[2001:db8::1]", "[::ffff:192.0.2.9]");
+        assertThat(routes.get(0).name()).isEqualTo("[2001:db8::1]/");
+
+        assertThat(problems("""
+                    { prefix = "/", hosts = ["[2001:db8::1]"], backends = ["http://127.0.0.1:1"] }
+                    { prefix = "/", hosts = ["[2001:DB8:0::1]"], name = "again", backends = ["http://127.0.0.1:1"] }
+                    { prefix = "/", hosts = ["[2001:db8::1::2]", "[1.2.3.4]", "[12345::1]"], name = "bad",
+                      backends = ["http://127.0.0.1:1"] }
+                """)).containsExactly(
+                at(4) + "pier.routes[1].hosts[0]: duplicate route for host '[2001:db8::1]' and prefix '/' "
+                        + "(pier.routes[0] has them already)",
+                at(5) + "pier.routes[2].hosts[0]: host: '[2001:db8::1::2]' (expected: an IPv6 address in brackets, "
+                        + "such as [2001:db8::1], without a port)",
+                at(5) + "pier.routes[2].hosts[1]: host: '[1.2.3.4]' (expected: an IPv6 address in brackets, "
+                        + "such as [2001:db8::1], without a port)",
+                at(5) + "pier.routes[2].hosts[2]: host: '[12345::1]' (expected: an IPv6 address in brackets, "
+                        + "such as [2001:db8::1], without a port)");
+    }
+
+    @Test
     void namesAreUniqueAndPlain() throws IOException {
         assertThat(problems("""
                     { prefix = "/", hosts = ["a.test"], backends = ["http://127.0.0.1:1"] }

@@ -32,6 +32,8 @@ class HostRoutingTest {
             { prefix = "/", hosts = ["*.deep.example.org"], backends = ["http://127.0.0.1:1"] }
             { prefix = "/api", hosts = ["example.org"], name = "org-api", backends = ["http://127.0.0.1:1"] }
             { prefix = "/", hosts = ["[2001:db8::1]", "192.0.2.7"], backends = ["http://127.0.0.1:1"] }
+            { prefix = "/", hosts = ["[2001:DB8:0:0:1::]"], name = "v6-long", backends = ["http://127.0.0.1:1"] }
+            { prefix = "/", hosts = ["[::ffff:192.0.2.9]"], name = "v4-mapped", backends = ["http://127.0.0.1:1"] }
             """;
 
     private final Router router = router(ROUTES);
@@ -73,6 +75,14 @@ class HostRoutingTest {
             "[2001:DB8::1]:8080,    /x,             [2001:db8::1]/",
             "[2001:db8::2],         /x,             /",
             "192.0.2.7,             /x,             [2001:db8::1]/",
+            // An IPv6 address in any of its spellings, against a pattern in any of its own.
+            "'[2001:0db8:0:0::0001]', /x,           [2001:db8::1]/",
+            "'[2001:db8:0:0:0:0:0:1]:443', /x,      [2001:db8::1]/",
+            "'[2001:db8::1:0:0:0]', /x,             v6-long",
+            "'[2001:DB8:0:0:1:0:0:0]', /x,          v6-long",
+            "'[::ffff:c000:209]',   /x,             v4-mapped",
+            "'[::FFFF:192.0.2.9]',  /x,             v4-mapped",
+            "'[2001:db8::1::2]',    /x,             /",
             // Unknown hosts and no host at all: the routes for any host only.
             "other.test,            /api,           /api",
             "null,                  /v1,            /",
