@@ -109,6 +109,9 @@ class HostRoutingProxyTest {
         assertThat(overHttp11("127.0.0.1:" + pier.port(), "/v1")).isEqualTo("any");
         assertThat(overHttp11("[::1]:8080", "/v1")).isEqualTo("v6");
         assertThat(overHttp11("[::1]", "/")).isEqualTo("v6");
+        assertThat(overHttp11("[0:0:0:0:0:0:0:1]:8080", "/v1")).isEqualTo("v6");
+        assertThat(overHttp11("[0::0001]", "/")).isEqualTo("v6");
+        assertThat(overHttp11("[::2]", "/v1")).isEqualTo("any");
     }
 
     @Test
