@@ -282,23 +282,6 @@ public final class IpAddresses {
     }
 
     /**
-     * The IPv6 literal in brackets from the start of {@code text} to {@code to} (just after the closing bracket),
-     * such as {@code [2001:DB8:0::1]}, in canonical form: {@code [2001:db8::1]} (RFC 5952; an IPv4-mapped one as
-     * {@code [::ffff:192.0.2.7]}); null when it is none.
-     */
-    public static @Nullable String bracketed(String text, int to) {
-        if (to < 4 || to > text.length() || text.charAt(0) != '[' || text.charAt(to - 1) != ']'
-                || text.lastIndexOf(':', to - 2) < 1) {
-            return null;
-        }
-        byte[] bytes = parse(text, 1, to - 1);
-        if (bytes == null) {
-            return null;
-        }
-        return bytes.length == 4 ? "[::ffff:" + format(bytes) + "]" : "[" + format(bytes) + "]";
-    }
-
-    /**
      * {@code address} in canonical form; itself when it is already (an IPv4 peer, the common case, costs no
      * allocation) or when it is no literal at all.
      */

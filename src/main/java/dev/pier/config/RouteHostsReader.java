@@ -48,7 +48,7 @@ final class RouteHostsReader {
                         + "\"*.example.org\", not " + value.valueType().name().toLowerCase(Locale.ROOT));
                 continue;
             }
-            String host = pattern((String) value.unwrapped());
+            String host = HostSpelling.pattern((String) value.unwrapped());
             String why = hostProblem(host);
             if (why != null) {
                 problems.add(value.origin(), at, "host: '" + value.unwrapped() + "' (expected: " + why + ")");
@@ -61,17 +61,7 @@ final class RouteHostsReader {
         return hosts;
     }
 
-    /**
-     * {@code raw} as a host pattern is compared: in lower case, and an IPv6 address in brackets in canonical form
-     * ({@code [2001:DB8:0::1]} is {@code [2001:db8::1]}, as {@link dev.pier.routing.Router} reads a request's).
-     */
-    static String pattern(String raw) {
-        String host = raw.toLowerCase(Locale.ROOT);
-        String literal = host.startsWith("[") ? IpAddresses.bracketed(host, host.length()) : null;
-        return literal == null ? host : literal;
-    }
-
-    /** Why {@code host} (a {@link #pattern}) is not a host pattern, or null when it is one. */
+    /** Why {@code host} (as {@link HostSpelling#pattern} spells it) is not a host pattern, or null when it is one. */
     static @Nullable String hostProblem(String host) {
         String generic = "a host name such as api.example.com, *.example.org or [2001:db8::1]";
         if (host.isEmpty()) {
@@ -84,7 +74,7 @@ final class RouteHostsReader {
             return generic + ", without spaces or control characters";
         }
         if (host.startsWith("[")) {
-            return IpAddresses.bracketed(host, host.length()) != null ? null
+            return HostSpelling.ipv6Literal(host, host.length()) != null ? null
                     : "an IPv6 address in brackets, such as [2001:db8::1], without a port";
         }
         if (host.indexOf(':') >= 0) {
@@ -138,7 +128,7 @@ final class RouteHostsReader {
         } else {
             ConfigList list = route.getList("hosts");
             for (int i = 0; i < list.size(); i++) {
-                String host = pattern((String) list.get(i).unwrapped());
+                String host = HostSpelling.pattern((String) list.get(i).unwrapped());
                 String first = claimed.putIfAbsent(host + " " + prefix, path);
                 if (first != null) {
                     problems.add(list.get(i).origin(), path + ".hosts[" + i + "]", "duplicate route for host '"

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * A logging thread only puts the event on a bounded queue (a compare-and-set, no lock, no system call; a wake-up
  * every {@code batchLines} lines); one writer thread of the appender's own takes the queue every
  * {@code flushInterval}, or sooner when {@code batchLines} lines wait, encodes each event with the {@code encoder}
- * into a buffer and writes the batch with one system call per {@code bufferSize}. When the output does not keep up and the queue is full, a line is dropped rather than waited
- * for; the drops are counted and reported on {@code pier.events}, at most every 10 s.
+ * into a buffer and writes the batch with one system call per {@code bufferSize}. When the output does not keep up
+ * and the queue is full, a line is dropped rather than waited for; the drops are counted and reported on
+ * {@code pier.events}, at most every 10 s.
  *
  * <p>Why not logback's {@code AsyncAppender} over a {@code ConsoleAppender}: its queue wakes its worker for nearly
  * every event, and the console appender flushes (one {@code write} call) after every line. Measured on the bench,

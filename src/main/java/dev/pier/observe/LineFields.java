@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * thread-safe: one per line.
  */
 abstract class LineFields {
+    private static final Key TIME = new Key("time");
+    private static final Key TRACE = new Key("trace");
+
     final LineBuffer out;
     private boolean first = true;
 
@@ -70,9 +73,6 @@ abstract class LineFields {
             AccessLog.appendMillis(out, nanos);
         }
     }
-
-    private static final Key TIME = new Key("time");
-    private static final Key TRACE = new Key("trace");
 
     final void time(long epochMillis) {
         key(TIME);

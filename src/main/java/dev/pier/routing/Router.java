@@ -8,7 +8,7 @@ import dev.pier.balancing.BalancingPolicy;
 import dev.pier.config.BackendSettings;
 import dev.pier.balancing.HashKey;
 import dev.pier.config.HashKeySettings;
-import dev.pier.config.IpAddresses;
+import dev.pier.config.HostSpelling;
 import dev.pier.config.RouteSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -177,7 +177,7 @@ public final class Router {
         boolean literal = host.charAt(0) == '[';
         if (literal) {
             // An IPv6 address has many spellings: compared in the canonical one, as the patterns are.
-            String canonical = IpAddresses.bracketed(host, end);
+            String canonical = HostSpelling.ipv6Literal(host, end);
             if (canonical != null) {
                 host = canonical;
                 end = canonical.length();
